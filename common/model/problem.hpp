@@ -1,0 +1,125 @@
+#pragma once
+// The placement problem as plain data: resource dimensions, nodes, services, objective.
+//
+// Units are integers: cpu in millicores, memory in bytes, every other dimension a count.
+// Every Node::capacity and Service::request has one entry per Problem::resources entry.
+// A Problem is built by the spec parser (common/spec) or by tests and benchmarks, and is
+// read-only to the optimizer.
+//
+//   Problem p;
+//   p.resources = {"cpu", "memory"};
+//   p.nodes.push_back({.name = "n1", .capacity = {4000, 8 * kGiB}});
+//   p.services.push_back({.name = "web", .replicas = 3, .request = {500, kGiB}});
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/model/ids.hpp"
+
+namespace berth::model {
+
+inline constexpr std::int64_t kKiB = 1024;
+inline constexpr std::int64_t kMiB = 1024 * kKiB;
+inline constexpr std::int64_t kGiB = 1024 * kMiB;
+
+using Labels = std::map<std::string, std::string>;
+
+enum class NodeState { ready, cordoned, lost };
+
+// Replicas of one service on one node.
+struct ServiceCount {
+  ServiceId service;
+  std::int32_t count = 0;
+  auto operator<=>(const ServiceCount&) const = default;
+};
+
+struct Node {
+  std::string name;
+  Labels labels;
+  std::vector<std::int64_t> capacity;
+  // "key=value:Effect". NoSchedule and NoExecute taints admit only services that list
+  // the same string in tolerations; PreferNoSchedule is advisory and admits everyone.
+  std::vector<std::string> taints;
+  double cost = 1.0;
+  NodeState state = NodeState::ready;
+  std::vector<ServiceCount> running;  // what runs there now, sorted by service
+};
+
+struct SpreadRule {
+  std::string key;      // topology label, e.g. "zone"
+  int max_skew = 1;     // largest difference of replica counts between domains
+};
+
+struct Service {
+  std::string name;
+  std::string image;
+  int replicas = 1;
+  std::vector<std::int64_t> request;  // per replica, one entry per resource dimension
+  Labels node_selector;
+  std::vector<std::string> tolerations;
+  int max_per_node = 0;  // 0: unlimited
+  std::vector<ServiceId> avoid;   // never on a node with these (symmetric)
+  std::vector<ServiceId> prefer;  // soft: rather on a node that runs these
+  std::optional<SpreadRule> spread;
+  int priority = 0;       // higher stays placed when capacity is short
+  int min_available = 0;  // replicas kept running during any change (rollouts)
+};
+
+enum class Strategy { binpack, spread, balanced };
+
+// The objective is a weighted sum of node-separable terms (see docs/model.md):
+//   node_cost     · Σ_n cost_n [n hosts anything]
+//   load_spread   · Σ_n Σ_r u_{n,r}²            (u = used / capacity; spreads load)
+//   balance       · Σ_n Σ_r (u_{n,r} − ū_n)²      (uses a node's dimensions evenly)
+//   migration     · replicas moved away from where they run now
+//   colocation    · replicas of s on a node without any replica of a service s prefers
+//   unplaced      · Σ_s unplaced_s · (1 + priority_s)
+struct Weights {
+  double node_cost = 1.0;
+  double load_spread = 0.0;
+  double balance = 0.0;
+  double migration = 1.0;
+  double colocation = 0.1;
+  double unplaced = 1000.0;
+};
+
+Weights default_weights(Strategy strategy);
+
+struct Objective {
+  Strategy strategy = Strategy::binpack;
+  Weights weights = default_weights(Strategy::binpack);
+};
+
+struct Rollout {
+  int max_concurrent = 10;
+};
+
+struct Problem {
+  std::vector<std::string> resources = {"cpu", "memory"};
+  std::vector<Node> nodes;
+  std::vector<Service> services;
+  Objective objective;
+  Rollout rollout;
+
+  std::optional<ServiceId> find_service(const std::string& name) const;
+  std::optional<NodeId> find_node(const std::string& name) const;
+  const Node& node(NodeId id) const { return nodes[id.value]; }
+  const Service& service(ServiceId id) const { return services[id.value]; }
+};
+
+// Where the replicas go: per node, the sorted replica counts it hosts.
+struct Placement {
+  std::vector<std::vector<ServiceCount>> by_node;
+
+  static Placement empty_for(const Problem& problem);
+  static Placement from_running(const Problem& problem);
+  int count(NodeId node, ServiceId service) const;
+  void set(NodeId node, ServiceId service, int count);
+  void add(NodeId node, ServiceId service, int delta) { set(node, service, count(node, service) + delta); }
+  std::vector<int> placed_per_service(std::size_t service_count) const;
+  bool operator==(const Placement&) const = default;
+};
+
+}  // namespace berth::model

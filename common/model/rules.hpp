@@ -1,0 +1,36 @@
+#pragma once
+// The hard per-node rules of the model, in one place: which nodes may host a service and
+// how many replicas at most. The optimizer, the checker and the baselines all use these,
+// so "eligible" means the same thing everywhere.
+#include <string>
+#include <vector>
+
+#include "common/model/problem.hpp"
+
+namespace berth::model {
+
+// Taint effects that keep out services which do not tolerate them.
+bool taint_is_hard(const std::string& taint);
+
+// Selector labels all match, every hard taint is tolerated, the spread key (if any) is a
+// label of the node, and the node is not lost. Cordoned nodes are eligible: they keep
+// what runs there but take nothing new (see replica_limit).
+bool is_eligible(const Node& node, const Service& service);
+
+// Most replicas of `service` that `node` may host, from the per-node rules alone
+// (eligibility, max_per_node, cordon, the service's replica count); capacity and avoid
+// are left to the caller.
+int replica_limit(const Problem& problem, NodeId node, ServiceId service);
+
+// avoid is symmetric: conflicts[s] lists every t with s in t.avoid or t in s.avoid.
+std::vector<std::vector<ServiceId>> avoid_conflicts(const Problem& problem);
+
+// Spread domains of a service: the distinct values of its spread key among eligible nodes,
+// sorted, and for each node its domain index (-1 where not eligible).
+struct SpreadDomains {
+  std::vector<std::string> names;
+  std::vector<int> domain_of_node;
+};
+SpreadDomains spread_domains(const Problem& problem, ServiceId service);
+
+}  // namespace berth::model

@@ -1,0 +1,93 @@
+#include "common/model/evaluate.hpp"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/builders.hpp"
+
+namespace berth::model {
+namespace {
+using testing::a_node;
+using testing::a_problem;
+using testing::a_service;
+
+bool has(const std::vector<Violation>& violations, ViolationKind kind) {
+  for (const auto& v : violations)
+    if (v.kind == kind) return true;
+  return false;
+}
+
+TEST(Evaluate, CountsUsedNodesAndUnplacedReplicasByPriority) {
+  auto problem = a_problem({a_node("n1").cost(2.0), a_node("n2")},
+                           {a_service("web").replicas(3), a_service("db").replicas(1).priority(4)});
+  Placement placement = Placement::empty_for(problem);
+  placement.set(NodeId{0}, ServiceId{0}, 2);
+  const auto terms = evaluate(problem, placement);
+  EXPECT_DOUBLE_EQ(terms.node_cost, 2.0);
+  EXPECT_DOUBLE_EQ(terms.unplaced, 1000.0 * 1 + 1000.0 * 5);
+  EXPECT_EQ(stats(problem, placement).nodes_used, 1);
+  EXPECT_EQ(stats(problem, placement).replicas_unplaced, 2);
+}
+
+TEST(Evaluate, MigrationCountsReplicasMovedAway) {
+  auto problem = a_problem({a_node("n1").running(0, 2), a_node("n2")}, {a_service("web").replicas(2)});
+  Placement placement = Placement::empty_for(problem);
+  placement.set(NodeId{1}, ServiceId{0}, 2);
+  EXPECT_DOUBLE_EQ(evaluate(problem, placement).migration, 2.0);
+  EXPECT_EQ(stats(problem, placement).moves, 2);
+  EXPECT_DOUBLE_EQ(evaluate(problem, Placement::from_running(problem)).migration, 0.0);
+}
+
+TEST(Evaluate, ColocationChargesReplicasAwayFromWhatTheyPrefer) {
+  auto problem = a_problem({a_node("n1"), a_node("n2")}, {a_service("web").replicas(2).prefer(1), a_service("cache")});
+  Placement placement = Placement::empty_for(problem);
+  placement.set(NodeId{0}, ServiceId{0}, 1);
+  placement.set(NodeId{1}, ServiceId{0}, 1);
+  placement.set(NodeId{1}, ServiceId{1}, 1);
+  EXPECT_DOUBLE_EQ(evaluate(problem, placement).colocation, 0.1);
+}
+
+TEST(Evaluate, SpreadStrategyChargesSquaredUtilisation) {
+  auto problem = a_problem({a_node("n1").cpu(1000).memory_gib(1)}, {a_service("web").cpu(500).memory_mib(256)},
+                           Strategy::spread);
+  Placement placement = Placement::empty_for(problem);
+  placement.set(NodeId{0}, ServiceId{0}, 1);
+  EXPECT_DOUBLE_EQ(evaluate(problem, placement).load_spread, (0.25 + 0.0625) / 2);
+  EXPECT_DOUBLE_EQ(evaluate(problem, placement).node_cost, 0.0);
+}
+
+TEST(Check, AcceptsAValidPlacement) {
+  auto problem = a_problem({a_node("n1")}, {a_service("web").replicas(2)});
+  Placement placement = Placement::empty_for(problem);
+  placement.set(NodeId{0}, ServiceId{0}, 2);
+  EXPECT_TRUE(check(problem, placement).empty());
+}
+
+TEST(Check, FindsEachBrokenRule) {
+  auto problem = a_problem({a_node("n1").cpu(1000).label("zone", "a"), a_node("n2").label("zone", "b").taint("t=1:NoSchedule"),
+                            a_node("n3").label("zone", "b")},
+                           {a_service("web").replicas(3).cpu(600).max_per_node(1).spread("zone", 0),
+                            a_service("db").replicas(1).cpu(100).avoid(0)});
+  Placement placement = Placement::empty_for(problem);
+  placement.set(NodeId{0}, ServiceId{0}, 2);  // capacity, max_per_node
+  placement.set(NodeId{0}, ServiceId{1}, 1);  // avoid
+  placement.set(NodeId{1}, ServiceId{0}, 1);  // taint
+  placement.set(NodeId{2}, ServiceId{0}, 1);  // domain b is n3 alone: a=2, b=1 > skew 0; 4 > 3 replicas
+  const auto violations = check(problem, placement);
+  for (const auto kind : {ViolationKind::capacity, ViolationKind::max_per_node, ViolationKind::avoid,
+                          ViolationKind::ineligible, ViolationKind::over_replicas, ViolationKind::spread})
+    EXPECT_TRUE(has(violations, kind)) << to_string(kind);
+}
+
+TEST(Check, FindsSpreadSkew) {
+  auto problem = a_problem({a_node("n1").label("zone", "a"), a_node("n2").label("zone", "b")},
+                           {a_service("web").replicas(3).spread("zone", 1)});
+  Placement placement = Placement::empty_for(problem);
+  placement.set(NodeId{0}, ServiceId{0}, 3);
+  EXPECT_TRUE(has(check(problem, placement), ViolationKind::spread));
+  placement.set(NodeId{0}, ServiceId{0}, 2);
+  placement.set(NodeId{1}, ServiceId{0}, 1);
+  EXPECT_TRUE(check(problem, placement).empty());
+}
+
+}  // namespace
+}  // namespace berth::model
