@@ -1,0 +1,55 @@
+#pragma once
+// Internal to berth::spec: the two spec documents as read from YAML, before the names
+// that cross between them are resolved. Service names in `running` (cluster file) and in
+// `avoid`/`prefer` (services file) stay names here, with their location, so that
+// common/spec/spec.cpp can report an unknown one at the line that mentions it.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/model/problem.hpp"
+#include "common/spec/yaml_reader.hpp"
+
+namespace berth::spec {
+
+struct NameRef {
+  std::string name;
+  Location location;
+};
+
+struct RunningSpec {
+  NameRef service;
+  int count = 0;
+};
+
+struct NodeSpec {
+  model::Node node;  // everything but capacity and running
+  std::vector<ResourceAmount> capacity;
+  std::vector<RunningSpec> running;
+  Location location;
+};
+
+struct ClusterSpec {
+  std::vector<NodeSpec> nodes;
+};
+
+struct ServiceSpec {
+  model::Service service;  // everything but request, avoid and prefer
+  std::vector<ResourceAmount> request;
+  std::vector<NameRef> avoid;
+  std::vector<NameRef> prefer;
+  Location location;
+};
+
+struct ServicesSpec {
+  std::vector<ServiceSpec> services;
+  model::Objective objective;
+  model::Rollout rollout;
+};
+
+// Read a parsed document; every problem goes to the reader's diagnostics, and what could
+// be read is returned regardless so later checks can still run.
+ClusterSpec read_cluster(const YAML::Node& root, YamlReader& reader);
+ServicesSpec read_services(const YAML::Node& root, YamlReader& reader);
+
+}  // namespace berth::spec

@@ -1,0 +1,244 @@
+// Reading the services file: the services with their rules, the rollout limits and the
+// objective.
+#include <algorithm>
+#include <set>
+
+#include "common/spec/documents.hpp"
+#include "common/spec/syntax.hpp"
+
+namespace berth::spec {
+namespace {
+
+const std::vector<std::string_view> kTopKeys = {"services", "rollout", "objective"};
+const std::vector<std::string_view> kServiceKeys = {
+    "image",  "replicas", "resources", "node_selector", "tolerations",   "max_per_node", "avoid",
+    "prefer", "spread",   "priority",  "min_available", "command",       "env",          "ports"};
+const std::vector<std::string_view> kSpreadKeys = {"key", "max_skew"};
+const std::vector<std::string_view> kRolloutKeys = {"max_concurrent"};
+const std::vector<std::string_view> kObjectiveKeys = {"strategy",    "migration_cost", "node_cost", "load_spread",
+                                                      "balance",     "colocation",     "unplaced_penalty"};
+
+constexpr int kMaxPort = 65535;
+
+std::optional<model::Strategy> strategy_named(std::string_view text) {
+  if (text == "binpack") return model::Strategy::binpack;
+  if (text == "spread") return model::Strategy::spread;
+  if (text == "balanced") return model::Strategy::balanced;
+  return std::nullopt;
+}
+
+// avoid / prefer: service names, resolved once every service is known (they may point
+// forward in the file).
+std::vector<NameRef> read_names(const Field& field, const std::string& what, YamlReader& reader) {
+  std::vector<NameRef> names;
+  const auto items = reader.sequence(field, what);
+  if (!items) return names;
+  std::set<std::string> seen;
+  for (const Field& item : *items) {
+    const auto name = reader.string(item, item.name + " of " + what);
+    if (!name) continue;
+    // A repeat says nothing new; keeping one keeps the model's lists duplicate-free.
+    if (seen.insert(*name).second) names.push_back(NameRef{*name, reader.at(item)});
+  }
+  return names;
+}
+
+void read_tolerations(const Field& field, const std::string& where, YamlReader& reader, model::Service& service) {
+  const auto items = reader.sequence(field, "tolerations of " + where);
+  if (!items) return;
+  for (const Field& item : *items) {
+    const auto toleration = reader.string(item, item.name + " of tolerations of " + where);
+    if (!toleration) continue;
+    if (const auto problem = check_taint(*toleration)) {
+      reader.error(item, "bad toleration " + quoted(*toleration) + " in " + where + ": " + *problem);
+      continue;
+    }
+    service.tolerations.push_back(*toleration);
+  }
+}
+
+void read_spread(const Field& field, const std::string& where, YamlReader& reader, model::Service& service) {
+  const std::string what = "spread of " + where;
+  const auto fields = reader.map_fields(field.value, what, kSpreadKeys);
+  if (!fields) return;
+  model::SpreadRule rule;
+  bool ok = true;
+  if (const Field* key = YamlReader::find(*fields, "key")) {
+    if (const auto text = reader.string(*key, "key of " + what)) {
+      if (text->empty()) {
+        reader.error(*key, "key of " + what + " is empty");
+        ok = false;
+      }
+      rule.key = *text;
+    } else {
+      ok = false;
+    }
+  } else {
+    reader.error(field, what + " has no key (the node label to spread over, e.g. zone)");
+    ok = false;
+  }
+  if (const Field* skew = YamlReader::find(*fields, "max_skew")) {
+    if (const auto value = reader.int32(*skew, "max_skew of " + what, 1)) {
+      rule.max_skew = *value;
+    } else {
+      ok = false;
+    }
+  }
+  if (ok) service.spread = rule;
+}
+
+void read_env(const Field& field, const std::string& where, YamlReader& reader, model::Service& service) {
+  const std::string what = "env of " + where;
+  const auto entries = reader.map_fields(field.value, what, {});
+  if (!entries) return;
+  for (const Field& entry : *entries) {
+    if (const auto problem = check_env_name(entry.name)) {
+      reader.error(entry.key, "bad variable name " + quoted(entry.name) + " in " + what + ": " + *problem);
+      continue;
+    }
+    if (const auto value = reader.string(entry, quoted(entry.name) + " in " + what)) service.env[entry.name] = *value;
+  }
+}
+
+void read_ports(const Field& field, const std::string& where, YamlReader& reader, model::Service& service) {
+  const std::string what = "ports of " + where;
+  const auto items = reader.sequence(field, what);
+  if (!items) return;
+  for (const Field& item : *items) {
+    const auto port = reader.integer(item, item.name + " of " + what, 1, kMaxPort);
+    if (!port) continue;
+    const int value = static_cast<int>(*port);
+    if (std::find(service.ports.begin(), service.ports.end(), value) != service.ports.end()) {
+      reader.error(item, "port " + std::to_string(value) + " appears twice in " + what);
+      continue;
+    }
+    service.ports.push_back(value);
+  }
+}
+
+ServiceSpec read_service(const Field& entry, YamlReader& reader) {
+  ServiceSpec spec;
+  spec.location = reader.at(entry.key);
+  spec.service.name = entry.name;
+  const std::string where = "service " + quoted(entry.name);
+  if (const auto problem = check_name(entry.name))
+    reader.error(entry.key, "bad service name " + quoted(entry.name) + ": " + *problem);
+  const auto fields = reader.map_fields(entry.value, where, kServiceKeys);
+  if (!fields) return spec;
+  if (YamlReader::find(*fields, "image") == nullptr) reader.error(entry.key, where + " has no image");
+
+  const Field* min_available = nullptr;
+  for (const Field& field : *fields) {
+    model::Service& service = spec.service;
+    const std::string of = field.name + " of " + where;
+    if (field.name == "image") {
+      if (const auto image = reader.string(field, of)) {
+        if (image->empty()) reader.error(field, of + " is empty");
+        service.image = *image;
+      }
+    } else if (field.name == "replicas") {
+      if (const auto value = reader.int32(field, of, 0)) service.replicas = *value;
+    } else if (field.name == "resources") {
+      if (auto request = reader.quantities(field, "resources of " + where)) spec.request = std::move(*request);
+    } else if (field.name == "node_selector") {
+      if (auto selector = reader.string_map(field, of)) service.node_selector = std::move(*selector);
+    } else if (field.name == "tolerations") {
+      read_tolerations(field, where, reader, service);
+    } else if (field.name == "max_per_node") {
+      if (const auto value = reader.int32(field, of, 0)) service.max_per_node = *value;
+    } else if (field.name == "avoid") {
+      spec.avoid = read_names(field, of, reader);
+    } else if (field.name == "prefer") {
+      spec.prefer = read_names(field, of, reader);
+    } else if (field.name == "spread") {
+      read_spread(field, where, reader, service);
+    } else if (field.name == "priority") {
+      if (const auto value = reader.int32(field, of, 0)) service.priority = *value;
+    } else if (field.name == "min_available") {
+      if (const auto value = reader.int32(field, of, 0)) {
+        service.min_available = *value;
+        min_available = &field;
+      }
+    } else if (field.name == "command") {
+      if (auto command = reader.string_list(field, of)) service.command = std::move(*command);
+    } else if (field.name == "env") {
+      read_env(field, where, reader, service);
+    } else if (field.name == "ports") {
+      read_ports(field, where, reader, service);
+    }
+  }
+  // Checked after the loop: min_available may come before replicas in the file.
+  if (min_available != nullptr && spec.service.min_available > spec.service.replicas)
+    reader.error(*min_available, "min_available of " + where + " (" + std::to_string(spec.service.min_available) +
+                                     ") is more than its replicas (" + std::to_string(spec.service.replicas) + ")");
+  return spec;
+}
+
+void read_rollout(const Field& field, YamlReader& reader, model::Rollout& rollout) {
+  const auto fields = reader.map_fields(field.value, "rollout", kRolloutKeys);
+  if (!fields) return;
+  if (const Field* max = YamlReader::find(*fields, "max_concurrent"))
+    if (const auto value = reader.int32(*max, "max_concurrent of rollout", 1)) rollout.max_concurrent = *value;
+}
+
+void read_objective(const Field& field, YamlReader& reader, model::Objective& objective) {
+  const auto fields = reader.map_fields(field.value, "objective", kObjectiveKeys);
+  if (!fields) return;
+  // The strategy picks default weights; explicit weights override them wherever they
+  // appear in the map, so the strategy is read first.
+  if (const Field* strategy = YamlReader::find(*fields, "strategy")) {
+    if (const auto text = reader.string(*strategy, "strategy of objective")) {
+      if (const auto value = strategy_named(*text)) {
+        objective.strategy = *value;
+      } else {
+        std::string message = "bad strategy " + quoted(*text) + ": expected binpack, spread or balanced";
+        if (const auto suggestion = nearest(*text, {"binpack", "spread", "balanced"}))
+          message += " (did you mean " + quoted(*suggestion) + "?)";
+        reader.error(*strategy, message);
+      }
+    }
+  }
+  objective.weights = model::default_weights(objective.strategy);
+  model::Weights& w = objective.weights;
+  const std::pair<std::string_view, double*> weights[] = {
+      {"migration_cost", &w.migration}, {"node_cost", &w.node_cost}, {"load_spread", &w.load_spread},
+      {"balance", &w.balance},          {"colocation", &w.colocation}, {"unplaced_penalty", &w.unplaced}};
+  for (const auto& [name, target] : weights) {
+    const Field* weight = YamlReader::find(*fields, name);
+    if (weight == nullptr) continue;
+    const auto value = reader.number(*weight, std::string(name) + " of objective", 0.0);
+    if (!value) continue;
+    // Without a price on leaving replicas unplaced, placing nothing would be optimal.
+    if (name == "unplaced_penalty" && *value <= 0) {
+      reader.error(*weight, "unplaced_penalty of objective must be positive, got " + weight->value.Scalar());
+      continue;
+    }
+    *target = *value;
+  }
+}
+
+}  // namespace
+
+ServicesSpec read_services(const YAML::Node& root, YamlReader& reader) {
+  ServicesSpec result;
+  const auto top = reader.map_fields(root, "the services file", kTopKeys);
+  if (!top) return result;
+  const Field* services = YamlReader::find(*top, "services");
+  if (services == nullptr)
+    reader.error(root.IsNull() ? Location{reader.file(), 0, 0} : reader.at(root),
+                 "the services file has no 'services' map (use 'services: {}' for none)");
+  for (const Field& field : *top) {
+    if (field.name == "services") {
+      const auto entries = reader.map_fields(field.value, "services", {});
+      if (!entries) continue;
+      for (const Field& entry : *entries) result.services.push_back(read_service(entry, reader));
+    } else if (field.name == "rollout") {
+      read_rollout(field, reader, result.rollout);
+    } else if (field.name == "objective") {
+      read_objective(field, reader, result.objective);
+    }
+  }
+  return result;
+}
+
+}  // namespace berth::spec

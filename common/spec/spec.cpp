@@ -1,0 +1,201 @@
+#include "common/spec/spec.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "common/spec/documents.hpp"
+
+namespace berth::spec {
+namespace {
+
+// "cpu", "memory", then every other resource named anywhere, sorted: a fixed order that
+// does not depend on which file or node mentions a resource first.
+std::vector<std::string> resource_dimensions(const ClusterSpec& cluster, const ServicesSpec& services) {
+  std::set<std::string> others;
+  const auto collect = [&](const std::vector<ResourceAmount>& amounts) {
+    for (const ResourceAmount& amount : amounts)
+      if (amount.name != "cpu" && amount.name != "memory") others.insert(amount.name);
+  };
+  for (const NodeSpec& node : cluster.nodes) collect(node.capacity);
+  for (const ServiceSpec& service : services.services) collect(service.request);
+  std::vector<std::string> dimensions = {"cpu", "memory"};
+  dimensions.insert(dimensions.end(), others.begin(), others.end());
+  return dimensions;
+}
+
+std::vector<std::int64_t> to_vector(const std::vector<ResourceAmount>& amounts,
+                                    const std::vector<std::string>& dimensions) {
+  std::vector<std::int64_t> values(dimensions.size(), 0);
+  for (const ResourceAmount& amount : amounts) {
+    const auto it = std::find(dimensions.begin(), dimensions.end(), amount.name);
+    values[static_cast<std::size_t>(it - dimensions.begin())] = amount.amount;
+  }
+  return values;
+}
+
+class NameResolver {
+ public:
+  explicit NameResolver(const ServicesSpec& services) {
+    for (std::uint32_t s = 0; s < services.services.size(); ++s) {
+      ids_.emplace(services.services[s].service.name, model::ServiceId{s});
+      names_.push_back(services.services[s].service.name);
+    }
+  }
+
+  // The service `ref` names, or an error at the reference, with the nearest name.
+  std::optional<model::ServiceId> resolve(const NameRef& ref, const std::string& context, Diagnostics& diagnostics) const {
+    const auto it = ids_.find(ref.name);
+    if (it != ids_.end()) return it->second;
+    std::string message = "unknown service '" + ref.name + "' in " + context;
+    std::vector<std::string_view> candidates(names_.begin(), names_.end());
+    if (const auto suggestion = nearest(ref.name, candidates)) message += " (did you mean '" + *suggestion + "'?)";
+    diagnostics.add(ref.location, message);
+    return std::nullopt;
+  }
+
+ private:
+  std::map<std::string, model::ServiceId> ids_;
+  std::vector<std::string> names_;
+};
+
+void resolve_rules(const ServicesSpec& services, const NameResolver& resolver, model::Problem& problem,
+                   Diagnostics& diagnostics) {
+  for (std::size_t s = 0; s < services.services.size(); ++s) {
+    const ServiceSpec& spec = services.services[s];
+    model::Service& service = problem.services[s];
+    const std::string where = "service '" + service.name + "'";
+    for (const NameRef& ref : spec.avoid) {
+      const auto id = resolver.resolve(ref, "avoid of " + where, diagnostics);
+      if (!id) continue;
+      if (id->value == s) {
+        diagnostics.add(ref.location, where + " avoids itself (use max_per_node: 1 for one replica per node)");
+        continue;
+      }
+      service.avoid.push_back(*id);
+    }
+    for (const NameRef& ref : spec.prefer) {
+      const auto id = resolver.resolve(ref, "prefer of " + where, diagnostics);
+      if (!id) continue;
+      if (id->value == s) {
+        diagnostics.add(ref.location, where + " prefers itself, which means nothing");
+        continue;
+      }
+      if (std::find(service.avoid.begin(), service.avoid.end(), *id) != service.avoid.end()) {
+        diagnostics.add(ref.location, where + " both avoids and prefers '" + ref.name + "'");
+        continue;
+      }
+      service.prefer.push_back(*id);
+    }
+  }
+}
+
+void resolve_running(const ClusterSpec& cluster, const NameResolver& resolver, model::Problem& problem,
+                     Diagnostics& diagnostics) {
+  for (std::size_t n = 0; n < cluster.nodes.size(); ++n) {
+    model::Node& node = problem.nodes[n];
+    for (const RunningSpec& running : cluster.nodes[n].running) {
+      const auto id = resolver.resolve(running.service, "running of node '" + node.name + "'", diagnostics);
+      if (!id || running.count == 0) continue;
+      node.running.push_back(model::ServiceCount{*id, running.count});
+    }
+    std::sort(node.running.begin(), node.running.end());
+  }
+}
+
+// The optimizer adds up capacities and demands in int64; refuse input where that overflows.
+void check_totals(const model::Problem& problem, const std::string& cluster_name, const std::string& services_name,
+                  Diagnostics& diagnostics) {
+  for (std::size_t r = 0; r < problem.resources.size(); ++r) {
+    std::int64_t capacity = 0;
+    bool overflow = false;
+    for (const model::Node& node : problem.nodes)
+      overflow = overflow || __builtin_add_overflow(capacity, node.capacity[r], &capacity);
+    if (overflow)
+      diagnostics.add(Location{cluster_name, 0, 0}, "the total " + problem.resources[r] + " capacity overflows int64");
+    std::int64_t demand = 0;
+    overflow = false;
+    for (const model::Service& service : problem.services) {
+      std::int64_t total = 0;
+      overflow = overflow || __builtin_mul_overflow(service.request[r], std::int64_t{service.replicas}, &total) ||
+                 __builtin_add_overflow(demand, total, &demand);
+    }
+    if (overflow)
+      diagnostics.add(Location{services_name, 0, 0}, "the total " + problem.resources[r] + " demand overflows int64");
+  }
+}
+
+struct FileText {
+  std::string text;
+  std::string error;  // empty when read
+};
+
+FileText read_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return {{}, "cannot read " + path + ": is a directory"};
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return {{}, "cannot read " + path + ": " + std::strerror(errno)};
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) return {{}, "cannot read " + path + ": read failed"};
+  return {buffer.str(), {}};
+}
+
+}  // namespace
+
+Result<model::Problem> parse_problem(std::string_view cluster_yaml, std::string_view cluster_name,
+                                     std::string_view services_yaml, std::string_view services_name) {
+  Diagnostics diagnostics;
+  YamlReader cluster_reader(std::string(cluster_name), diagnostics);
+  YamlReader services_reader(std::string(services_name), diagnostics);
+
+  // Exceptions from yaml-cpp beyond parsing (bad conversions, allocation) are bugs or
+  // resource exhaustion; they still must not escape a library that promises Results.
+  try {
+    const auto cluster_root = cluster_reader.load(cluster_yaml);
+    const ClusterSpec cluster = cluster_root ? read_cluster(*cluster_root, cluster_reader) : ClusterSpec{};
+    const auto services_root = services_reader.load(services_yaml);
+    const ServicesSpec services = services_root ? read_services(*services_root, services_reader) : ServicesSpec{};
+
+    model::Problem problem;
+    problem.resources = resource_dimensions(cluster, services);
+    problem.objective = services.objective;
+    problem.rollout = services.rollout;
+    for (const ServiceSpec& spec : services.services) {
+      problem.services.push_back(spec.service);
+      problem.services.back().request = to_vector(spec.request, problem.resources);
+    }
+    for (const NodeSpec& spec : cluster.nodes) {
+      problem.nodes.push_back(spec.node);
+      problem.nodes.back().capacity = to_vector(spec.capacity, problem.resources);
+    }
+
+    const NameResolver resolver(services);
+    resolve_rules(services, resolver, problem, diagnostics);
+    // With the services file unreadable every name in `running` would look unknown.
+    if (services_root) resolve_running(cluster, resolver, problem, diagnostics);
+    check_totals(problem, std::string(cluster_name), std::string(services_name), diagnostics);
+
+    if (!diagnostics.empty()) return diagnostics.to_error();
+    return problem;
+  } catch (const std::exception& e) {
+    return Error{ErrorCode::invalid_spec, std::string(cluster_name) + ", " + std::string(services_name) +
+                                              ": unexpected error: " + e.what()};
+  }
+}
+
+Result<model::Problem> load_problem(const std::string& cluster_path, const std::string& services_path) {
+  const FileText cluster = read_file(cluster_path);
+  const FileText services = read_file(services_path);
+  std::string errors = cluster.error;
+  if (!services.error.empty()) errors += (errors.empty() ? "" : "\n") + services.error;
+  if (!errors.empty()) return Error{ErrorCode::io, errors};
+  return parse_problem(cluster.text, cluster_path, services.text, services_path);
+}
+
+}  // namespace berth::spec
