@@ -1,0 +1,310 @@
+#include "tests/support/random_problem.hpp"
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+#include <vector>
+
+namespace berth::testing {
+namespace {
+
+using model::kGiB;
+using model::kMiB;
+
+// SplitMix64: tiny, fast, and the same stream everywhere.
+class Rng {
+ public:
+  explicit Rng(std::uint64_t seed) : state_(seed ^ 0x6A09E667F3BCC909ULL) {}
+
+  std::uint64_t next() {
+    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+  // Uniform in [lo, hi]; the modulo bias is irrelevant for test data.
+  int between(int lo, int hi) {
+    return lo + static_cast<int>(next() % static_cast<std::uint64_t>(hi - lo + 1));
+  }
+  double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+  bool chance(double p) { return unit() < p; }
+  template <typename T>
+  const T& pick(const std::vector<T>& values) {
+    return values[next() % values.size()];
+  }
+
+ private:
+  std::uint64_t state_;
+};
+
+const std::string kInfraTaint = "dedicated=infra:NoSchedule";
+const std::string kLegacyTaint = "legacy=yes:NoExecute";
+const std::string kSpotTaint = "spot=true:PreferNoSchedule";
+
+model::NodeState random_state(Rng& rng, double cordoned, double lost) {
+  const double u = rng.unit();
+  if (u < cordoned) return model::NodeState::cordoned;
+  if (u < cordoned + lost) return model::NodeState::lost;
+  return model::NodeState::ready;
+}
+
+model::Strategy random_strategy(Rng& rng) {
+  switch (rng.between(0, 2)) {
+    case 0: return model::Strategy::binpack;
+    case 1: return model::Strategy::spread;
+    default: return model::Strategy::balanced;
+  }
+}
+
+// A different service than `self`, or nothing when there is only one.
+std::vector<model::ServiceId> another_service(Rng& rng, int service_count, int self) {
+  if (service_count < 2) return {};
+  int other = rng.between(0, service_count - 2);
+  if (other >= self) ++other;
+  return {model::ServiceId{static_cast<std::uint32_t>(other)}};
+}
+
+void sort_running(model::Node& node) {
+  std::sort(node.running.begin(), node.running.end());
+}
+
+}  // namespace
+
+int total_replicas(const model::Problem& problem) {
+  int total = 0;
+  for (const auto& service : problem.services) total += service.replicas;
+  return total;
+}
+
+model::Problem random_tiny_problem(std::uint64_t seed) {
+  Rng rng(seed);
+  model::Problem problem;
+  const bool gpu = rng.chance(0.2);
+  problem.resources = gpu ? std::vector<std::string>{"cpu", "memory", "gpu"}
+                          : std::vector<std::string>{"cpu", "memory"};
+
+  const int node_count = rng.chance(0.1) ? 1 : rng.between(2, 4);
+  for (int n = 0; n < node_count; ++n) {
+    model::Node node;
+    node.name = "n" + std::to_string(n);
+    if (!rng.chance(0.05)) node.labels["zone"] = rng.chance(0.5) ? "a" : "b";
+    node.labels["disk"] = rng.chance(0.5) ? "ssd" : "hdd";
+    node.capacity = {1000 * rng.between(1, 4), kGiB * rng.between(2, 8)};
+    if (gpu) node.capacity.push_back(rng.between(0, 2));
+    if (rng.chance(0.12)) node.taints.push_back(kInfraTaint);
+    if (rng.chance(0.03)) node.taints.push_back(kLegacyTaint);
+    if (rng.chance(0.1)) node.taints.push_back(kSpotTaint);
+    node.cost = rng.between(2, 6) / 2.0;
+    node.state = random_state(rng, 0.06, 0.05);
+    problem.nodes.push_back(std::move(node));
+  }
+
+  // Requests relative to node capacities (cpu 1000..4000, memory 2..8 GiB): loose instances
+  // fit easily, tight ones barely, overfull ones leave replicas unplaced.
+  enum class Tightness { loose, tight, overfull };
+  const double t = rng.unit();
+  const Tightness tightness = t < 0.45 ? Tightness::loose : t < 0.85 ? Tightness::tight : Tightness::overfull;
+  const int service_count = rng.between(1, 3);
+  int budget = kTinyMaxReplicas;
+  for (int s = 0; s < service_count; ++s) {
+    model::Service service;
+    service.name = "s" + std::to_string(s);
+    const int still_to_come = service_count - s - 1;
+    service.replicas = rng.between(1, std::min(4, budget - still_to_come));
+    budget -= service.replicas;
+    switch (tightness) {
+      case Tightness::loose:
+        service.request = {100 * rng.between(1, 8), 128 * kMiB * rng.between(1, 8)};
+        break;
+      case Tightness::tight:
+        service.request = {250 * rng.between(1, 6), 256 * kMiB * rng.between(1, 10)};
+        break;
+      case Tightness::overfull:
+        service.request = {500 * rng.between(2, 8), kGiB * rng.between(2, 8)};
+        break;
+    }
+    if (rng.chance(0.05)) service.request[1] = 0;
+    if (gpu) service.request.push_back(rng.chance(0.2) ? rng.between(1, 2) : 0);
+    if (rng.chance(0.15)) service.node_selector["disk"] = "ssd";
+    if (rng.chance(0.02)) service.node_selector["disk"] = "nvme";  // matches no node
+    if (rng.chance(0.5)) service.tolerations.push_back(kInfraTaint);
+    if (rng.chance(0.1)) service.tolerations.push_back(kLegacyTaint);
+    if (rng.chance(0.15)) service.max_per_node = rng.between(1, 3);
+    if (rng.chance(0.25)) service.spread = model::SpreadRule{"zone", rng.between(1, 2)};
+    service.priority = rng.between(0, 3);
+    problem.services.push_back(std::move(service));
+  }
+  for (int s = 0; s < service_count; ++s) {
+    auto& service = problem.services[s];
+    if (rng.chance(0.2)) service.avoid = another_service(rng, service_count, s);
+    if (rng.chance(0.2)) service.prefer = another_service(rng, service_count, s);
+  }
+
+  // What runs now is history: it may overfill a node, sit where the rules no longer allow,
+  // or exceed the replicas now asked for.
+  if (rng.chance(0.5)) {
+    for (auto& node : problem.nodes)
+      for (int s = 0; s < service_count; ++s)
+        if (rng.chance(0.3)) node.running.push_back({model::ServiceId{static_cast<std::uint32_t>(s)}, rng.between(1, 2)});
+  }
+
+  const auto strategy = random_strategy(rng);
+  problem.objective.strategy = strategy;
+  problem.objective.weights = model::default_weights(strategy);
+  problem.objective.weights.migration = rng.pick(std::vector<double>{0.0, 0.5, 1.0, 2.0, 5.0});
+  problem.objective.weights.colocation = rng.pick(std::vector<double>{0.0, 0.1, 0.5, 2.0});
+  return problem;
+}
+
+model::Problem random_medium_problem(std::uint64_t seed, const MediumShape& shape) {
+  Rng rng(seed * 0x2545F4914F6CDD1DULL + 7);
+  model::Problem problem;
+  const bool gpu = rng.chance(0.3);
+  problem.resources = gpu ? std::vector<std::string>{"cpu", "memory", "gpu"}
+                          : std::vector<std::string>{"cpu", "memory"};
+
+  // Per-instance rule probabilities, so some clusters are rule-heavy and some plain.
+  const double p_taint = 0.3 * rng.unit();
+  const double p_selector = 0.3 * rng.unit();
+  const double p_tolerate = rng.unit();
+  const double p_max_per_node = 0.5 * rng.unit();
+  const double p_avoid = 0.3 * rng.unit();
+  const double p_prefer = 0.3 * rng.unit();
+  const double p_spread = 0.5 * rng.unit();
+  const double p_cordoned = 0.08 * rng.unit();
+  const double p_lost = 0.08 * rng.unit();
+
+  const int zones = rng.between(2, 3);
+  const int node_count = rng.between(shape.min_nodes, shape.max_nodes);
+  std::int64_t total_cpu = 0;
+  for (int n = 0; n < node_count; ++n) {
+    model::Node node;
+    node.name = "node-" + std::to_string(n);
+    if (!rng.chance(0.03)) node.labels["zone"] = "z" + std::to_string(rng.between(0, zones - 1));
+    node.labels["disk"] = rng.chance(0.6) ? "ssd" : "hdd";
+    node.capacity = {2000 * rng.between(2, 16), 4 * kGiB * rng.between(2, 16)};
+    if (gpu) node.capacity.push_back(rng.chance(0.25) ? rng.between(1, 4) : 0);
+    if (rng.chance(p_taint)) node.taints.push_back(kInfraTaint);
+    if (rng.chance(p_taint / 3)) node.taints.push_back(kLegacyTaint);
+    if (rng.chance(p_taint)) node.taints.push_back(kSpotTaint);
+    node.cost = rng.between(2, 6) / 2.0;
+    node.state = random_state(rng, p_cordoned, p_lost);
+    total_cpu += node.capacity[0];
+    problem.nodes.push_back(std::move(node));
+  }
+
+  const int service_count = rng.between(shape.min_services, shape.max_services);
+  const double load = rng.between(30, 120) / 100.0;  // asked-for cpu over cluster cpu
+  std::vector<int> share(service_count);
+  int share_total = 0;
+  for (auto& w : share) share_total += (w = rng.between(1, 10));
+  for (int s = 0; s < service_count; ++s) {
+    model::Service service;
+    service.name = "svc-" + std::to_string(s);
+    service.request = {100 * rng.between(1, 40), 128 * kMiB * rng.between(1, 64)};
+    if (gpu) service.request.push_back(rng.chance(0.15) ? rng.between(1, 2) : 0);
+    const double cpu_share = load * static_cast<double>(total_cpu) * share[s] / share_total;
+    service.replicas = std::max(1, static_cast<int>(cpu_share / static_cast<double>(service.request[0])));
+    if (rng.chance(p_selector)) service.node_selector["disk"] = rng.chance(0.9) ? "ssd" : "hdd";
+    if (rng.chance(p_tolerate)) service.tolerations.push_back(kInfraTaint);
+    if (rng.chance(p_tolerate / 2)) service.tolerations.push_back(kLegacyTaint);
+    if (rng.chance(p_max_per_node)) service.max_per_node = rng.between(1, 3);
+    if (rng.chance(p_spread)) service.spread = model::SpreadRule{"zone", rng.between(1, 3)};
+    service.priority = rng.between(0, 3);
+    service.min_available = rng.chance(0.3) ? service.replicas / 2 : 0;
+    problem.services.push_back(std::move(service));
+  }
+  int total = total_replicas(problem);
+  if (total > shape.max_total_replicas) {
+    for (auto& service : problem.services)
+      service.replicas = std::max(1, static_cast<int>(static_cast<std::int64_t>(service.replicas) *
+                                                      shape.max_total_replicas / total));
+    total = total_replicas(problem);
+    for (auto& service : problem.services) {  // rounding up to 1 may still overshoot
+      if (total <= shape.max_total_replicas) break;
+      const int cut = std::min(service.replicas - 1, total - shape.max_total_replicas);
+      service.replicas -= cut;
+      total -= cut;
+    }
+  }
+  for (int s = 0; s < service_count; ++s) {
+    auto& service = problem.services[s];
+    if (rng.chance(p_avoid)) service.avoid = another_service(rng, service_count, s);
+    if (rng.chance(p_prefer)) service.prefer = another_service(rng, service_count, s);
+  }
+
+  // Running placements from an earlier state: roughly the old replica counts on random
+  // nodes, blind to capacity and rules.
+  if (rng.chance(0.8)) {
+    std::vector<std::map<std::uint32_t, int>> running(node_count);
+    for (std::uint32_t s = 0; s < problem.services.size(); ++s) {
+      if (!rng.chance(0.7)) continue;
+      const int replicas = problem.services[s].replicas;
+      const int old = std::max(0, replicas + rng.between(-replicas / 3, replicas / 3));
+      for (int i = 0; i < old; ++i) ++running[rng.between(0, node_count - 1)][s];
+    }
+    for (int n = 0; n < node_count; ++n) {
+      for (const auto& [s, count] : running[n]) problem.nodes[n].running.push_back({model::ServiceId{s}, count});
+      sort_running(problem.nodes[n]);
+    }
+  }
+
+  const auto strategy = random_strategy(rng);
+  problem.objective.strategy = strategy;
+  problem.objective.weights = model::default_weights(strategy);
+  problem.objective.weights.migration = rng.pick(std::vector<double>{0.0, 0.5, 1.0, 5.0});
+  problem.objective.weights.colocation = rng.pick(std::vector<double>{0.0, 0.1, 1.0});
+  return problem;
+}
+
+std::string describe(const model::Problem& problem) {
+  std::ostringstream out;
+  const auto& w = problem.objective.weights;
+  const char* strategy = problem.objective.strategy == model::Strategy::binpack  ? "binpack"
+                         : problem.objective.strategy == model::Strategy::spread ? "spread"
+                                                                                 : "balanced";
+  out << "strategy " << strategy << " weights{node_cost=" << w.node_cost << " load_spread=" << w.load_spread
+      << " balance=" << w.balance << " migration=" << w.migration << " colocation=" << w.colocation
+      << " unplaced=" << w.unplaced << "} resources[";
+  for (std::size_t r = 0; r < problem.resources.size(); ++r) out << (r ? "," : "") << problem.resources[r];
+  out << "]\n";
+  auto amounts = [&](const std::vector<std::int64_t>& v) {
+    std::ostringstream a;
+    a << "[";
+    for (std::size_t r = 0; r < v.size(); ++r) {
+      if (r) a << ",";
+      if (r < problem.resources.size() && problem.resources[r] == "memory") a << v[r] / kMiB << "Mi";
+      else a << v[r];
+    }
+    a << "]";
+    return a.str();
+  };
+  for (const auto& node : problem.nodes) {
+    const char* state = node.state == model::NodeState::ready      ? "ready"
+                        : node.state == model::NodeState::cordoned ? "cordoned"
+                                                                   : "lost";
+    out << "  node " << node.name << " " << state << " cost=" << node.cost << " cap=" << amounts(node.capacity)
+        << " labels{";
+    for (const auto& [k, v] : node.labels) out << k << "=" << v << " ";
+    out << "} taints[";
+    for (const auto& taint : node.taints) out << taint << " ";
+    out << "] running{";
+    for (const auto& sc : node.running) out << "s#" << sc.service.value << ":" << sc.count << " ";
+    out << "}\n";
+  }
+  for (std::size_t s = 0; s < problem.services.size(); ++s) {
+    const auto& service = problem.services[s];
+    out << "  service#" << s << " " << service.name << " replicas=" << service.replicas
+        << " req=" << amounts(service.request) << " priority=" << service.priority;
+    for (const auto& [k, v] : service.node_selector) out << " select:" << k << "=" << v;
+    for (const auto& toleration : service.tolerations) out << " tolerate:" << toleration;
+    if (service.max_per_node > 0) out << " max_per_node=" << service.max_per_node;
+    for (const auto t : service.avoid) out << " avoid:#" << t.value;
+    for (const auto t : service.prefer) out << " prefer:#" << t.value;
+    if (service.spread) out << " spread:" << service.spread->key << "/" << service.spread->max_skew;
+    out << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace berth::testing

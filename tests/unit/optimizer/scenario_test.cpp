@@ -1,0 +1,114 @@
+// Small scenarios whose right answer is obvious, one rule or strategy at a time.
+#include <gtest/gtest.h>
+
+#include "common/model/evaluate.hpp"
+#include "common/optimizer/solve.hpp"
+#include "tests/support/builders.hpp"
+
+namespace berth::optimizer {
+namespace {
+
+using model::NodeId;
+using model::NodeState;
+using model::ServiceId;
+using model::Strategy;
+using testing::a_node;
+using testing::a_problem;
+using testing::a_service;
+
+int on(const Solution& solution, std::uint32_t node, std::uint32_t service) {
+  return solution.placement.count(NodeId{node}, ServiceId{service});
+}
+
+void expect_valid(const model::Problem& problem, const Solution& solution) {
+  ASSERT_EQ(solution.placement.by_node.size(), problem.nodes.size());
+  const auto violations = model::check(problem, solution.placement);
+  EXPECT_TRUE(violations.empty()) << model::to_string(violations.front().kind) << ": " << violations.front().detail;
+}
+
+TEST(Scenario, BinpackPacksHalfNodeReplicasOntoTwoOfFourNodes) {
+  const auto problem = a_problem({a_node("n1"), a_node("n2"), a_node("n3"), a_node("n4")},
+                                 {a_service("web").replicas(4).cpu(2000).memory_mib(4096)});
+  const auto solution = solve(problem);
+  expect_valid(problem, solution);
+  EXPECT_EQ(solution.placement.placed_per_service(1)[0], 4);
+  EXPECT_EQ(solution.nodes_used, 2);
+  for (std::uint32_t n = 0; n < 4; ++n) EXPECT_TRUE(on(solution, n, 0) == 0 || on(solution, n, 0) == 2) << "node " << n;
+  EXPECT_TRUE(solution.unplaced.empty());
+}
+
+TEST(Scenario, SpreadStrategyPutsOneReplicaOnEachOfThreeNodes) {
+  const auto problem = a_problem({a_node("n1"), a_node("n2"), a_node("n3")}, {a_service("web").replicas(3)},
+                                 Strategy::spread);
+  const auto solution = solve(problem);
+  expect_valid(problem, solution);
+  for (std::uint32_t n = 0; n < 3; ++n) EXPECT_EQ(on(solution, n, 0), 1) << "node " << n;
+}
+
+TEST(Scenario, AvoidKeepsTwoServicesOnDifferentNodes) {
+  const auto problem = a_problem({a_node("n1"), a_node("n2")}, {a_service("web").replicas(2).avoid(1), a_service("db")});
+  const auto solution = solve(problem);
+  expect_valid(problem, solution);
+  EXPECT_EQ(solution.placement.placed_per_service(2), (std::vector<int>{2, 1}));
+  for (std::uint32_t n = 0; n < 2; ++n)
+    EXPECT_FALSE(on(solution, n, 0) > 0 && on(solution, n, 1) > 0) << "node " << n << " hosts both";
+}
+
+TEST(Scenario, SpreadWithMaxSkewOnePutsTwoReplicasInEachOfTwoZones) {
+  const auto problem = a_problem({a_node("a1").label("zone", "a"), a_node("a2").label("zone", "a"),
+                                  a_node("b1").label("zone", "b"), a_node("b2").label("zone", "b")},
+                                 {a_service("web").replicas(4).spread("zone", 1)});
+  const auto solution = solve(problem);
+  expect_valid(problem, solution);
+  EXPECT_EQ(on(solution, 0, 0) + on(solution, 1, 0), 2);
+  EXPECT_EQ(on(solution, 2, 0) + on(solution, 3, 0), 2);
+}
+
+TEST(Scenario, HigherPriorityWinsTheOnlyRoomAndTheOtherIsUnplacedWithAReason) {
+  const auto problem = a_problem({a_node("n1").cpu(1000)},
+                                 {a_service("batch").cpu(1000).priority(0), a_service("api").cpu(1000).priority(3)});
+  const auto solution = solve(problem);
+  expect_valid(problem, solution);
+  EXPECT_EQ(on(solution, 0, 1), 1);
+  EXPECT_EQ(on(solution, 0, 0), 0);
+  ASSERT_EQ(solution.unplaced.size(), 1u);
+  EXPECT_EQ(solution.unplaced[0].service, ServiceId{0});
+  EXPECT_EQ(solution.unplaced[0].count, 1);
+  EXPECT_FALSE(solution.unplaced[0].reason.empty());
+  EXPECT_EQ(solution.status, SolveStatus::partial);
+}
+
+TEST(Scenario, MovesNothingWhenWhatRunsIsAlreadyOptimal) {
+  const auto problem = a_problem({a_node("n1"), a_node("n2").running(0, 2).running(1, 1)},
+                                 {a_service("web").replicas(2), a_service("db")});
+  const auto solution = solve(problem);
+  expect_valid(problem, solution);
+  EXPECT_EQ(solution.moves, 0);
+  EXPECT_EQ(solution.placement, model::Placement::from_running(problem));
+}
+
+TEST(Scenario, CordonedNodeKeepsItsReplicasButTakesNoNewOnes) {
+  auto problem = a_problem({a_node("n1").state(NodeState::cordoned).running(0, 1), a_node("n2").cpu(8000).memory_gib(16)},
+                           {a_service("web").replicas(3), a_service("db")});
+  problem.objective.weights.migration = 5.0;  // keeping the replica is strictly better
+  const auto solution = solve(problem);
+  expect_valid(problem, solution);
+  EXPECT_EQ(on(solution, 0, 0), 1);
+  EXPECT_EQ(on(solution, 0, 1), 0);
+  EXPECT_EQ(on(solution, 1, 0), 2);
+  EXPECT_EQ(on(solution, 1, 1), 1);
+  EXPECT_EQ(solution.moves, 0);
+}
+
+TEST(Scenario, ReplicasOfALostNodeArePlacedElsewhere) {
+  const auto problem = a_problem({a_node("n1").state(NodeState::lost).running(0, 2), a_node("n2"), a_node("n3")},
+                                 {a_service("web").replicas(2)});
+  const auto solution = solve(problem);
+  expect_valid(problem, solution);
+  EXPECT_EQ(on(solution, 0, 0), 0);
+  EXPECT_EQ(on(solution, 1, 0) + on(solution, 2, 0), 2);
+  EXPECT_TRUE(solution.unplaced.empty());
+}
+
+}  // namespace
+}  // namespace berth::optimizer
