@@ -18,7 +18,28 @@ std::string to_string(const Diagnostic& diagnostic) {
 }
 
 void Diagnostics::add(Location location, std::string message) {
-  items_.push_back({std::move(location), std::move(message)});
+  // One diagnostic per line, whatever text a message quotes.
+  items_.push_back({std::move(location), printable(message, std::string::npos)});
+}
+
+std::string printable(std::string_view text, std::size_t max_chars) {
+  std::string out;
+  for (const char c : text) {
+    if (out.size() >= max_chars) {
+      out += "...";
+      break;
+    }
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      out += '?';
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 Error Diagnostics::to_error() const {

@@ -47,6 +47,10 @@ class Diagnostics {
   std::vector<Diagnostic> items_;
 };
 
+// `text` made safe for a one-line message: control characters escaped ("\n"), and cut
+// to `max_chars` with "..." so a quoted multi-line scalar cannot flood the report.
+std::string printable(std::string_view text, std::size_t max_chars = 60);
+
 // Levenshtein distance, for "did you mean" suggestions.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 

@@ -1,5 +1,7 @@
 #include "common/spec/quantity.hpp"
 
+#include "common/spec/diagnostics.hpp"
+
 #include <array>
 #include <numeric>
 #include <string>
@@ -98,7 +100,7 @@ Result<std::int64_t> parse_quantity(std::string_view text, QuantityKind kind) {
   for (const Suffix& candidate : kSuffixes)
     if (candidate.text == suffix_text) suffix = &candidate;
   if (suffix == nullptr)
-    return fail("unknown suffix '" + std::string(suffix_text) +
+    return fail("unknown suffix '" + printable(suffix_text, 20) +
                 "' (use m, k, M, G, T, P, E, Ki, Mi, Gi, Ti or Pi)");
 
   if (fraction_part.size() > 18) return fail("too many decimals");

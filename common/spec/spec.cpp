@@ -52,7 +52,7 @@ class NameResolver {
   std::optional<model::ServiceId> resolve(const NameRef& ref, const std::string& context, Diagnostics& diagnostics) const {
     const auto it = ids_.find(ref.name);
     if (it != ids_.end()) return it->second;
-    std::string message = "unknown service '" + ref.name + "' in " + context;
+    std::string message = "unknown service '" + printable(ref.name) + "' in " + context;
     std::vector<std::string_view> candidates(names_.begin(), names_.end());
     if (const auto suggestion = nearest(ref.name, candidates)) message += " (did you mean '" + *suggestion + "'?)";
     diagnostics.add(ref.location, message);

@@ -19,7 +19,7 @@ Location location_of(const std::string& file, const YAML::Mark& mark) {
 
 }  // namespace
 
-std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+std::string quoted(std::string_view text) { return "'" + printable(text) + "'"; }
 
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {

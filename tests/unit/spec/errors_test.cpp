@@ -236,6 +236,14 @@ TEST(SpecErrors, EveryErrorInAFileIsReportedOnePerLine) {
             "services.yaml:9:27: max_concurrent of rollout must be at least 1, got 0");
 }
 
+TEST(SpecErrors, QuotedTextStaysOnOneLineAndShort) {
+  EXPECT_EQ(services_errors("services:\n  web:\n    image: x\n    replicas: \"six\\nseven\"\n"),
+            "services.yaml:4:15: replicas of service 'web' must be an integer, got 'six\\nseven'");
+  const std::string long_value(100, 'z');
+  EXPECT_EQ(services_errors("services:\n  web:\n    image: x\n    replicas: " + long_value + "\n"),
+            "services.yaml:4:15: replicas of service 'web' must be an integer, got '" + std::string(60, 'z') + "...'");
+}
+
 TEST(SpecErrors, TotalsThatOverflowInt64AreRejected) {
   EXPECT_EQ(services_errors("services:\n  web:\n    image: x\n    replicas: 3\n    resources: {memory: 4E}\n"),
             "services.yaml: the total memory demand overflows int64");
