@@ -1,6 +1,18 @@
 #include "common/optimizer/solve.hpp"
 
-// Placeholder until the optimizer lands: places nothing.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+
+#include "common/optimizer/diagnose.hpp"
+#include "common/optimizer/exact.hpp"
+#include "common/optimizer/improve.hpp"
+#include "common/optimizer/instance.hpp"
+#include "common/optimizer/master.hpp"
+#include "common/optimizer/recovery.hpp"
+#include "common/optimizer/subproblem.hpp"
+
 namespace berth::optimizer {
 
 const char* to_string(SolveStatus status) {
@@ -13,11 +25,160 @@ const char* to_string(SolveStatus status) {
   return "unknown";
 }
 
-Solution solve(const model::Problem& problem, const SolveOptions&) {
+namespace {
+
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+constexpr std::int64_t kExactLeaves = 200'000;
+
+// The in-process driver: every node class answers each round's prices once; the master
+// adds the answers up (weighted by class size) exactly as it would add networked bids.
+class Rounds {
+ public:
+  Rounds(const Instance& inst, const SolveOptions& options) : inst_(inst), options_(options) {
+    for (const auto& members : inst.class_members) problems_.push_back(build_local_problem(inst, members.front()));
+    answers_.resize(problems_.size());
+    values_.resize(problems_.size());
+  }
+
+  // Solves every class at `prices`; returns the totals the master needs.
+  RoundTotals answer(const std::vector<double>& prices) {
+    RoundTotals totals;
+    totals.supply.assign(inst_.service_count(), 0.0);
+    for (std::size_t c = 0; c < problems_.size(); ++c) {
+      set_prices(problems_[c], prices);
+      answers_[c] = solve_local(problems_[c]);
+      problems_[c].bound_direction = answers_[c].bound_direction;
+      values_[c] = answers_[c].value;
+      const double members = static_cast<double>(inst_.class_members[c].size());
+      totals.local_bound_sum += members * answers_[c].lower_bound;
+      for (std::size_t i = 0; i < problems_[c].items.size(); ++i)
+        totals.supply[problems_[c].items[i].service] += members * answers_[c].counts[i];
+    }
+    return totals;
+  }
+
+  WorkingPlacement recover_at_current_prices(std::uint64_t seed) { return recover(inst_, problems_, values_, seed); }
+
+ private:
+  const Instance& inst_;
+  const SolveOptions& options_;
+  std::vector<LocalProblem> problems_;
+  std::vector<LocalAnswer> answers_;
+  std::vector<double> values_;
+};
+
+// Starting prices: a replica priced at its share of the cheapest capacity, dimension by
+// dimension; the master keeps whichever start gives the best bound.
+std::vector<std::vector<double>> starting_prices(const Instance& inst) {
+  std::vector<std::vector<double>> starts;
+  starts.emplace_back(inst.service_count(), 0.0);
+  std::vector<double> mixed(inst.service_count(), 0.0);
+  for (int r = 0; r < inst.dims; ++r) {
+    double cheapest = kInfinity;
+    for (std::size_t n = 0; n < inst.node_count(); ++n)
+      if (inst.cap(n)[r] > 0 && inst.node_cost[n] > 0)
+        cheapest = std::min(cheapest, inst.node_cost[n] / static_cast<double>(inst.cap(n)[r]));
+    if (cheapest == kInfinity) continue;
+    std::vector<double> prices(inst.service_count());
+    for (std::size_t s = 0; s < inst.service_count(); ++s) {
+      prices[s] = std::min(inst.penalty[s], cheapest * static_cast<double>(inst.req(s)[r]));
+      mixed[s] = std::max(mixed[s], prices[s]);
+    }
+    starts.push_back(std::move(prices));
+  }
+  if (starts.size() > 2) starts.push_back(std::move(mixed));
+  return starts;
+}
+
+bool recovery_round(int round) { return (round & (round + 1)) == 0 || round % 40 == 39; }
+
+double relative_gap(double objective, double bound) {
+  if (objective - bound <= 1e-9 * std::max(1.0, std::abs(objective))) return 0.0;
+  return (objective - bound) / std::max(std::abs(objective), 1e-9);
+}
+
+}  // namespace
+
+Solution solve(const model::Problem& problem, const SolveOptions& options) {
+  const Instance inst = make_instance(problem);
+  auto out_of_time = [&options] {
+    return options.elapsed_seconds && options.time_limit_seconds > 0 &&
+           options.elapsed_seconds() >= options.time_limit_seconds;
+  };
+  int total_replicas = 0;
+  for (const int r : inst.replicas) total_replicas += r;
+
+  std::optional<WorkingPlacement> best;
+  double bound = 0;  // every term of the objective is non-negative
+  int rounds = 0;
+  auto consider = [&](WorkingPlacement candidate) {
+    if (!best || candidate.objective() < best->objective() - 1e-12) best = std::move(candidate);
+  };
+
+  if (options.exact_max_replicas > 0 && total_replicas <= options.exact_max_replicas) {
+    if (auto exact = solve_exactly(inst, kExactLeaves)) {
+      bound = exact->objective();
+      best = std::move(*exact);
+    }
+  }
+
+  if (!best || relative_gap(best->objective(), bound) > 0) {
+    Rounds driver(inst, options);
+    std::vector<double> start;
+    double start_bound = -kInfinity;
+    for (auto& prices : starting_prices(inst)) {
+      Master probe(inst.replicas, inst.penalty, prices);
+      const double value = probe.dual_value(driver.answer(prices));
+      if (value > start_bound) {
+        start_bound = value;
+        start = std::move(prices);
+      }
+    }
+    Master master(inst.replicas, inst.penalty, start);
+    for (rounds = 0; rounds < options.max_rounds; ++rounds) {
+      const RoundTotals totals = driver.answer(master.prices());
+      const double value = master.dual_value(totals);
+      bound = std::max(bound, value);
+      if (recovery_round(rounds) || !best) {
+        WorkingPlacement candidate = driver.recover_at_current_prices(options.seed + static_cast<std::uint64_t>(rounds));
+        improve(candidate, {.seed = options.seed + static_cast<std::uint64_t>(rounds), .work_budget = 2'000'000,
+                            .out_of_time = out_of_time});
+        consider(std::move(candidate));
+      }
+      if (relative_gap(best->objective(), bound) <= options.gap_target || out_of_time()) {
+        ++rounds;
+        break;
+      }
+      master.update(totals, value, best->objective());
+    }
+    if (relative_gap(best->objective(), bound) > 0 && !out_of_time()) {
+      driver.answer(master.best_prices());
+      WorkingPlacement candidate = driver.recover_at_current_prices(options.seed);
+      improve(candidate, {.seed = options.seed, .work_budget = 2'000'000, .out_of_time = out_of_time});
+      consider(std::move(candidate));
+    }
+  }
+  if (!out_of_time()) improve(*best, {.seed = options.seed, .work_budget = 20'000'000, .out_of_time = out_of_time});
+
   Solution solution;
-  solution.placement = model::Placement::empty_for(problem);
+  solution.placement = best->to_placement();
   solution.terms = model::evaluate(problem, solution.placement);
   solution.objective = solution.terms.total();
+  solution.lower_bound = std::min(bound, solution.objective);
+  solution.gap = relative_gap(solution.objective, solution.lower_bound);
+  solution.proven_optimal = solution.gap == 0.0;
+  solution.rounds = rounds;
+  const auto stats = model::stats(problem, solution.placement);
+  solution.nodes_used = stats.nodes_used;
+  solution.moves = stats.moves;
+  for (std::uint32_t s = 0; s < inst.service_count(); ++s)
+    if (const int missing = best->unplaced(s); missing > 0)
+      solution.unplaced.push_back({model::ServiceId{s}, missing, explain_unplaced(*best, s)});
+  if (stats.replicas_unplaced == 0) {
+    solution.status = solution.proven_optimal ? SolveStatus::optimal : SolveStatus::feasible;
+  } else {
+    solution.status = stats.replicas_placed > 0 ? SolveStatus::partial : SolveStatus::infeasible;
+  }
   return solution;
 }
 

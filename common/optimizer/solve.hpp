@@ -39,7 +39,7 @@ struct SolveOptions {
   double gap_target = 0.005;  // stop once (objective − bound) / objective is this small
   int max_rounds = 300;       // price rounds
   // Injected clock: seconds since the solve began. Without it there is no time limit.
-  std::function<double()> elapsed_seconds;
+  std::function<double()> elapsed_seconds{};
   double time_limit_seconds = 0;  // 0: none
   // Problems with at most this many replicas (and few nodes) are also solved exactly by
   // enumeration, which proves optimality. 0 turns it off.

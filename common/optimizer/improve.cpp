@@ -1,0 +1,173 @@
+#include "common/optimizer/improve.hpp"
+
+#include <algorithm>
+#include <random>
+#include <utility>
+#include <vector>
+
+#include "common/optimizer/recovery.hpp"
+
+namespace berth::optimizer {
+namespace {
+
+struct Move {
+  std::size_t from;
+  std::size_t to;
+  std::uint32_t service;
+  int count;
+};
+
+class Search {
+ public:
+  Search(WorkingPlacement& wp, const ImproveOptions& options)
+      : wp_(wp), inst_(wp.instance()), options_(options), rng_(options.seed) {}
+
+  bool exhausted() const { return work_ > options_.work_budget || (options_.out_of_time && options_.out_of_time()); }
+
+  double fill_of(std::size_t n) const {
+    double fill = 0;
+    int dims = 0;
+    for (int r = 0; r < inst_.dims; ++r) {
+      if (inst_.cap(n)[r] <= 0) continue;
+      fill += static_cast<double>(wp_.used_resources(n)[r]) / static_cast<double>(inst_.cap(n)[r]);
+      ++dims;
+    }
+    return dims > 0 ? fill / dims : 0.0;
+  }
+
+  // Moves every replica off `victim` onto `targets`; keeps the result only if it pays.
+  bool try_empty(std::size_t victim, const std::vector<std::uint32_t>& targets) {
+    std::vector<std::pair<std::size_t, double>> touched{{victim, wp_.node_cost(victim)}};
+    std::vector<Move> moves;
+    const auto hosted = wp_.hosted(victim);
+    bool complete = true;
+    for (const auto& sc : hosted) {
+      const std::uint32_t s = sc.service.value;
+      for (int k = 0; k < sc.count && complete; ++k) {
+        wp_.remove(victim, s);
+        bool placed = false;
+        for (const std::uint32_t t : targets) {
+          ++work_;
+          if (t == victim || !wp_.can_add(t, s)) continue;
+          if (std::none_of(touched.begin(), touched.end(), [&](const auto& p) { return p.first == t; }))
+            touched.emplace_back(t, wp_.node_cost(t));
+          wp_.add(t, s);
+          moves.push_back({victim, t, s, 1});
+          placed = true;
+          break;
+        }
+        if (!placed) {
+          wp_.add(victim, s);
+          complete = false;
+        }
+      }
+      if (!complete) break;
+    }
+    double delta = 0;
+    for (const auto& [n, before] : touched) delta += wp_.node_cost(n) - before;
+    bool valid = complete;
+    for (const auto& m : moves) valid = valid && wp_.spread_allows(m.to, m.service, 0) && wp_.spread_allows(m.from, m.service, 0);
+    if (valid && delta < -1e-9) return true;
+    for (auto it = moves.rbegin(); it != moves.rend(); ++it) {
+      wp_.remove(it->to, it->service, it->count);
+      wp_.add(it->from, it->service, it->count);
+    }
+    return false;
+  }
+
+  // Try to close the emptiest used nodes, their replicas going to the fullest that fit.
+  bool empty_nodes() {
+    std::vector<std::uint32_t> used;
+    for (std::uint32_t n = 0; n < inst_.node_count(); ++n)
+      if (wp_.used(n)) used.push_back(n);
+    std::vector<double> fill(inst_.node_count(), 0.0);
+    for (const auto n : used) fill[n] = fill_of(n);
+    std::vector<std::uint32_t> victims = used;
+    std::sort(victims.begin(), victims.end(), [&](auto a, auto b) { return fill[a] != fill[b] ? fill[a] < fill[b] : a < b; });
+    std::vector<std::uint32_t> targets = used;
+    std::sort(targets.begin(), targets.end(), [&](auto a, auto b) { return fill[a] != fill[b] ? fill[a] > fill[b] : a < b; });
+    bool improved = false;
+    for (const auto victim : victims) {
+      if (exhausted()) break;
+      if (!wp_.used(victim)) continue;
+      if (try_empty(victim, targets)) improved = true;
+    }
+    return improved;
+  }
+
+  // Move single replicas to a cheaper spot among a sample of nodes.
+  bool shift_replicas() {
+    bool improved = false;
+    const std::size_t node_count = inst_.node_count();
+    const std::size_t sample = std::min<std::size_t>(node_count, 24);
+    std::uniform_int_distribution<std::size_t> pick(0, node_count - 1);
+    std::vector<std::uint32_t> sources;
+    for (std::uint32_t n = 0; n < node_count; ++n)
+      if (wp_.used(n)) sources.push_back(n);
+    std::shuffle(sources.begin(), sources.end(), rng_);
+    for (const auto from : sources) {
+      if (exhausted()) break;
+      const auto hosted = wp_.hosted(from);
+      for (const auto& sc : hosted) {
+        const std::uint32_t s = sc.service.value;
+        if (wp_.count(from, s) == 0) continue;
+        const double from_before = wp_.node_cost(from);
+        wp_.remove(from, s);
+        const double from_gain = from_before - wp_.node_cost(from);
+        std::size_t best = node_count;
+        double best_delta = -1e-9;
+        for (std::size_t k = 0; k < sample; ++k) {
+          ++work_;
+          const std::size_t to = sample == node_count ? k : pick(rng_);
+          if (to == from || !wp_.can_add(to, s)) continue;
+          const double to_before = wp_.node_cost(to);
+          wp_.add(to, s);
+          const double delta = wp_.node_cost(to) - to_before - from_gain;
+          const bool valid = wp_.spread_allows(to, s, 0) && wp_.spread_allows(from, s, 0);
+          wp_.remove(to, s);
+          if (valid && delta < best_delta) {
+            best_delta = delta;
+            best = to;
+          }
+        }
+        if (best < node_count) {
+          wp_.add(best, s);
+          improved = true;
+        } else {
+          wp_.add(from, s);
+        }
+      }
+    }
+    return improved;
+  }
+
+ private:
+  WorkingPlacement& wp_;
+  const Instance& inst_;
+  const ImproveOptions& options_;
+  std::mt19937_64 rng_;
+  std::int64_t work_ = 0;
+};
+
+bool any_positive(const std::vector<double>& values) {
+  return std::any_of(values.begin(), values.end(), [](double v) { return v > 0; });
+}
+
+}  // namespace
+
+void improve(WorkingPlacement& wp, const ImproveOptions& options) {
+  const Instance& inst = wp.instance();
+  const auto& w = inst.problem->objective.weights;
+  const bool closes_nodes = any_positive(inst.node_cost);
+  const bool shifts_pay = w.load_spread != 0 || w.balance != 0 || w.colocation != 0 || w.migration != 0;
+  Search search(wp, options);
+  for (int pass = 0; pass < 8 && !search.exhausted(); ++pass) {
+    const double before = wp.objective();
+    insert_unplaced(wp);
+    if (closes_nodes) search.empty_nodes();
+    if (shifts_pay) search.shift_replicas();
+    if (wp.objective() >= before - 1e-9) break;
+  }
+}
+
+}  // namespace berth::optimizer

@@ -1,0 +1,146 @@
+#include "common/optimizer/instance.hpp"
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+
+#include "common/model/rules.hpp"
+
+namespace berth::optimizer {
+
+double Instance::size_of(std::size_t s) const {
+  double size = 0;
+  for (int r = 0; r < dims; ++r)
+    if (dim_scale[r] > 0) size += static_cast<double>(req(s)[r]) / dim_scale[r];
+  return size;
+}
+
+namespace {
+
+// Eligibility depends only on a node's labels, taints and state.
+std::string signature(const model::Node& node) {
+  std::ostringstream key;
+  key << static_cast<int>(node.state) << '|';
+  for (const auto& [k, v] : node.labels) key << k << '=' << v << ';';
+  key << '|';
+  for (const auto& t : node.taints) key << t << ';';
+  return key.str();
+}
+
+// Two nodes fall in one class when everything their local subproblem depends on is equal:
+// eligibility signature, capacity, cost, and what runs there.
+std::string class_key(const model::Node& node, const std::string& node_signature) {
+  std::ostringstream key;
+  key << node_signature << '|';
+  for (const auto c : node.capacity) key << c << ',';
+  key << '|' << node.cost << '|';
+  for (const auto& sc : node.running) key << sc.service.value << ':' << sc.count << ';';
+  return key.str();
+}
+
+// Candidates and forced migration of one node (all members of its class share them).
+void fill_candidates(const model::Problem& problem, const model::Node& node,
+                     const std::vector<std::uint32_t>& eligible, std::vector<Candidate>& candidates,
+                     double& forced_migration) {
+  std::map<std::uint32_t, int> running;
+  for (const auto& sc : node.running) running[sc.service.value] += sc.count;
+  for (const std::uint32_t s : eligible) {
+    const auto& service = problem.services[s];
+    int limit = service.replicas;
+    if (service.max_per_node > 0) limit = std::min(limit, service.max_per_node);
+    const auto it = running.find(s);
+    const int run = it == running.end() ? 0 : it->second;
+    if (node.state == model::NodeState::cordoned) limit = std::min(limit, run);
+    if (limit > 0) candidates.push_back({s, limit, run});
+  }
+  forced_migration = 0;
+  if (node.state == model::NodeState::lost) return;  // its replicas are gone, not moved
+  // Running replicas above what the node may host now must move whatever we do.
+  for (const auto& [s, run] : running) {
+    const auto c = std::lower_bound(candidates.begin(), candidates.end(), s,
+                                    [](const Candidate& a, std::uint32_t b) { return a.service < b; });
+    const int limit = c != candidates.end() && c->service == s ? c->limit : 0;
+    if (run > limit) forced_migration += problem.objective.weights.migration * (run - limit);
+  }
+}
+
+}  // namespace
+
+Instance make_instance(const model::Problem& problem) {
+  Instance inst;
+  inst.problem = &problem;
+  inst.dims = static_cast<int>(problem.resources.size());
+  const std::size_t node_count = problem.nodes.size();
+  const std::size_t service_count = problem.services.size();
+  const auto& w = problem.objective.weights;
+
+  inst.capacity.reserve(node_count * inst.dims);
+  inst.dim_scale.assign(inst.dims, 0.0);
+  for (const auto& node : problem.nodes) {
+    for (int r = 0; r < inst.dims; ++r) {
+      inst.capacity.push_back(node.capacity[r]);
+      inst.dim_scale[r] += static_cast<double>(node.capacity[r]);
+    }
+    inst.node_cost.push_back(w.node_cost * node.cost);
+  }
+  for (auto& scale : inst.dim_scale) scale = node_count > 0 ? scale / static_cast<double>(node_count) : 0.0;
+
+  for (const auto& service : problem.services) {
+    for (int r = 0; r < inst.dims; ++r) inst.request.push_back(service.request[r]);
+    inst.penalty.push_back(w.unplaced * (1.0 + service.priority));
+    inst.replicas.push_back(service.replicas);
+  }
+
+  // Eligibility is decided once per distinct (labels, taints, state), candidates once per
+  // class: a real cluster has a handful of each, however many nodes it has.
+  std::map<std::string, std::vector<std::uint32_t>> eligible_by_signature;
+  std::map<std::string, int> classes;
+  inst.class_of_node.resize(node_count);
+  for (std::uint32_t n = 0; n < node_count; ++n) {
+    const auto& node = problem.nodes[n];
+    const std::string node_signature = signature(node);
+    auto [eligible, new_signature] = eligible_by_signature.try_emplace(node_signature);
+    if (new_signature)
+      for (std::uint32_t s = 0; s < service_count; ++s)
+        if (model::is_eligible(node, problem.services[s])) eligible->second.push_back(s);
+    const auto [it, new_class] = classes.emplace(class_key(node, node_signature), static_cast<int>(inst.class_members.size()));
+    if (new_class) {
+      inst.class_members.emplace_back();
+      inst.class_candidates.emplace_back();
+      inst.class_forced_migration.push_back(0.0);
+      fill_candidates(problem, node, eligible->second, inst.class_candidates.back(), inst.class_forced_migration.back());
+      inst.class_running.emplace_back();
+      for (const auto& c : inst.class_candidates.back())
+        if (c.running > 0) inst.class_running.back().push_back(c);
+    }
+    inst.class_of_node[n] = it->second;
+    inst.class_members[it->second].push_back(n);
+  }
+
+  const auto conflicts = model::avoid_conflicts(problem);
+  inst.conflicts.resize(service_count);
+  inst.prefers.resize(service_count);
+  inst.preferred_by.resize(service_count);
+  for (std::uint32_t s = 0; s < service_count; ++s) {
+    for (const auto t : conflicts[s]) inst.conflicts[s].push_back(t.value);
+    for (const auto t : problem.services[s].prefer) {
+      if (t.value == s) continue;
+      inst.prefers[s].push_back(t.value);
+      inst.preferred_by[t.value].push_back(s);
+    }
+  }
+
+  inst.domain_of_node.resize(service_count);
+  inst.domain_count.assign(service_count, 0);
+  inst.max_skew.assign(service_count, 0);
+  for (std::uint32_t s = 0; s < service_count; ++s) {
+    if (!problem.services[s].spread) continue;
+    auto domains = model::spread_domains(problem, model::ServiceId{s});
+    inst.domain_of_node[s] = std::move(domains.domain_of_node);
+    inst.domain_count[s] = static_cast<int>(domains.names.size());
+    inst.max_skew[s] = problem.services[s].spread->max_skew;
+  }
+  return inst;
+}
+
+}  // namespace berth::optimizer

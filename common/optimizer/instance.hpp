@@ -1,0 +1,57 @@
+#pragma once
+// The optimizer's compact, index-based view of a Problem: flat request and capacity
+// arrays, each node's candidate services with their per-node limits, symmetric avoid
+// lists, spread domains, and node classes (nodes whose local subproblems are identical,
+// so the in-process driver solves each class once per round).
+#include <cstdint>
+#include <vector>
+
+#include "common/model/problem.hpp"
+
+namespace berth::optimizer {
+
+struct Candidate {
+  std::uint32_t service = 0;
+  std::int32_t limit = 0;    // replicas this node may host by the per-node rules
+  std::int32_t running = 0;  // replicas running there now
+};
+
+struct Instance {
+  const model::Problem* problem = nullptr;
+  int dims = 0;
+  std::vector<std::int64_t> capacity;  // node × dims
+  std::vector<std::int64_t> request;   // service × dims
+  std::vector<double> node_cost;       // weighted: weights.node_cost × cost
+  std::vector<double> penalty;         // per unplaced replica: weights.unplaced × (1 + priority)
+  std::vector<int> replicas;
+  std::vector<std::vector<std::uint32_t>> conflicts;  // per service, symmetric avoid
+  std::vector<std::vector<std::uint32_t>> prefers;    // per service
+  std::vector<std::vector<std::uint32_t>> preferred_by;
+  // Spread: per service, the domain of each node (-1: none) and the domain count.
+  std::vector<std::vector<int>> domain_of_node;  // empty for services without spread
+  std::vector<int> domain_count;
+  std::vector<int> max_skew;
+  // Node classes: nodes whose local subproblems are identical share one entry.
+  std::vector<int> class_of_node;
+  std::vector<std::vector<std::uint32_t>> class_members;
+  std::vector<std::vector<Candidate>> class_candidates;  // per class, sorted by service
+  std::vector<std::vector<Candidate>> class_running;     // per class, candidates with running > 0
+  std::vector<double> class_forced_migration;  // weighted: running replicas it can no longer host
+  // Scale of each dimension (mean capacity over nodes) for size comparisons.
+  std::vector<double> dim_scale;
+
+  std::size_t node_count() const { return class_of_node.size(); }
+  const std::vector<Candidate>& candidates(std::size_t n) const { return class_candidates[class_of_node[n]]; }
+  const std::vector<Candidate>& running(std::size_t n) const { return class_running[class_of_node[n]]; }
+  double forced_migration(std::size_t n) const { return class_forced_migration[class_of_node[n]]; }
+  std::size_t service_count() const { return replicas.size(); }
+  const std::int64_t* cap(std::size_t n) const { return &capacity[n * dims]; }
+  const std::int64_t* req(std::size_t s) const { return &request[s * dims]; }
+  bool has_spread(std::size_t s) const { return !domain_of_node[s].empty(); }
+  // Replica size as a share of a mean node, summed over dimensions.
+  double size_of(std::size_t s) const;
+};
+
+Instance make_instance(const model::Problem& problem);
+
+}  // namespace berth::optimizer

@@ -1,0 +1,31 @@
+#pragma once
+// Primal recovery: turns the nodes' answers to the current prices into a valid placement.
+//
+// Pass 1 visits nodes from the most to the least profitable answer and lets each solve its
+// subproblem again against what is still unplaced (limits cut to the residual demand and
+// the spread headroom). Where node costs count it visits only nodes that run replicas now
+// (see recover()), and fill_nodes packs the rest by the dot-product rule. Last,
+// insert_unplaced puts every replica still unplaced on the tightest node that takes it,
+// opening the cheapest capacity when none does, as long as that beats leaving it unplaced
+// — the penalised "nowhere" slot, so repair never fails. Every step keeps every hard rule.
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "common/optimizer/instance.hpp"
+#include "common/optimizer/local.hpp"
+#include "common/optimizer/working_placement.hpp"
+
+namespace berth::optimizer {
+
+// class_problems[c] has the current prices set; class_values[c] is its answer's value.
+WorkingPlacement recover(const Instance& instance, std::vector<LocalProblem>& class_problems,
+                         const std::vector<double>& class_values, std::uint64_t seed);
+
+// Opens unused nodes, cheapest capacity first, and fills each by the dot-product rule.
+void fill_nodes(WorkingPlacement& placement, std::mt19937_64& rng);
+
+// Places what is unplaced where it lowers the objective, tightest used node first.
+void insert_unplaced(WorkingPlacement& placement);
+
+}  // namespace berth::optimizer

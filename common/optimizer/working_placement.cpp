@@ -1,0 +1,179 @@
+#include "common/optimizer/working_placement.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <limits>
+
+namespace berth::optimizer {
+namespace {
+
+const Candidate* find_candidate(const std::vector<Candidate>& candidates, std::uint32_t service) {
+  const auto it = std::lower_bound(candidates.begin(), candidates.end(), service,
+                                   [](const Candidate& c, std::uint32_t s) { return c.service < s; });
+  return it != candidates.end() && it->service == service ? &*it : nullptr;
+}
+
+auto find_hosted(std::vector<model::ServiceCount>& hosted, std::uint32_t service) {
+  return std::lower_bound(hosted.begin(), hosted.end(), service,
+                          [](const model::ServiceCount& sc, std::uint32_t s) { return sc.service.value < s; });
+}
+
+}  // namespace
+
+WorkingPlacement::WorkingPlacement(const Instance& instance)
+    : instance_(&instance),
+      used_(instance.node_count() * instance.dims, 0),
+      hosted_(instance.node_count()),
+      placed_(instance.service_count(), 0),
+      domain_counts_(instance.service_count()) {
+  for (std::size_t s = 0; s < instance.service_count(); ++s)
+    if (instance.has_spread(s)) domain_counts_[s].assign(instance.domain_count[s], 0);
+}
+
+int WorkingPlacement::count(std::size_t node, std::uint32_t service) const {
+  const auto& hosted = hosted_[node];
+  const auto it = std::lower_bound(hosted.begin(), hosted.end(), service,
+                                   [](const model::ServiceCount& sc, std::uint32_t s) { return sc.service.value < s; });
+  return it != hosted.end() && it->service.value == service ? it->count : 0;
+}
+
+int WorkingPlacement::room_by_rules(std::size_t node, std::uint32_t service) const {
+  const Candidate* c = find_candidate(instance_->candidates(node), service);
+  if (c == nullptr) return 0;
+  for (const auto t : instance_->conflicts[service])
+    if (count(node, t) > 0) return 0;
+  return std::max(0, c->limit - count(node, service));
+}
+
+std::int64_t WorkingPlacement::room_by_capacity(std::size_t node, std::uint32_t service) const {
+  std::int64_t room = std::numeric_limits<std::int64_t>::max();
+  const auto* cap = instance_->cap(node);
+  const auto* req = instance_->req(service);
+  const auto* used = used_resources(node);
+  for (int r = 0; r < instance_->dims; ++r)
+    if (req[r] > 0) room = std::min(room, (cap[r] - used[r]) / req[r]);
+  return std::max<std::int64_t>(room, 0);
+}
+
+bool WorkingPlacement::spread_allows(std::size_t node, std::uint32_t service, int delta) const {
+  if (!instance_->has_spread(service)) return true;
+  const int domain = instance_->domain_of_node[service][node];
+  if (domain < 0) return false;
+  const auto& counts = domain_counts_[service];
+  int lo = std::numeric_limits<int>::max();
+  int hi = std::numeric_limits<int>::min();
+  for (int z = 0; z < static_cast<int>(counts.size()); ++z) {
+    const int c = counts[z] + (z == domain ? delta : 0);
+    lo = std::min(lo, c);
+    hi = std::max(hi, c);
+  }
+  return hi - lo <= instance_->max_skew[service];
+}
+
+int WorkingPlacement::spread_room(std::size_t node, std::uint32_t service) const {
+  if (!instance_->has_spread(service)) return std::numeric_limits<int>::max();
+  const int domain = instance_->domain_of_node[service][node];
+  if (domain < 0) return 0;
+  const auto& counts = domain_counts_[service];
+  int lo = std::numeric_limits<int>::max();
+  for (const int c : counts) lo = std::min(lo, c);
+  // Adding to the (sole) smallest domain raises the minimum with it.
+  int others_lo = std::numeric_limits<int>::max();
+  for (int z = 0; z < static_cast<int>(counts.size()); ++z)
+    if (z != domain) others_lo = std::min(others_lo, counts[z]);
+  if (others_lo == std::numeric_limits<int>::max()) return std::numeric_limits<int>::max();  // one domain
+  return std::max(0, others_lo + instance_->max_skew[service] - counts[domain]);
+}
+
+bool WorkingPlacement::can_add(std::size_t node, std::uint32_t service, int k) const {
+  // Capacity first: it is O(dims) and rejects most candidates.
+  return room_by_capacity(node, service) >= k && room_by_rules(node, service) >= k && spread_room(node, service) >= k;
+}
+
+void WorkingPlacement::add(std::size_t node, std::uint32_t service, int k) {
+  auto& hosted = hosted_[node];
+  auto it = find_hosted(hosted, service);
+  if (it != hosted.end() && it->service.value == service) {
+    it->count += k;
+  } else {
+    hosted.insert(it, model::ServiceCount{model::ServiceId{service}, k});
+  }
+  const auto* req = instance_->req(service);
+  for (int r = 0; r < instance_->dims; ++r) used_[node * instance_->dims + r] += req[r] * k;
+  placed_[service] += k;
+  if (instance_->has_spread(service)) domain_counts_[service][instance_->domain_of_node[service][node]] += k;
+}
+
+void WorkingPlacement::remove(std::size_t node, std::uint32_t service, int k) {
+  auto& hosted = hosted_[node];
+  auto it = find_hosted(hosted, service);
+  assert(it != hosted.end() && it->service.value == service && it->count >= k);
+  it->count -= k;
+  if (it->count == 0) hosted.erase(it);
+  const auto* req = instance_->req(service);
+  for (int r = 0; r < instance_->dims; ++r) used_[node * instance_->dims + r] -= req[r] * k;
+  placed_[service] -= k;
+  if (instance_->has_spread(service)) domain_counts_[service][instance_->domain_of_node[service][node]] -= k;
+}
+
+double WorkingPlacement::node_cost(std::size_t node) const {
+  const auto& w = instance_->problem->objective.weights;
+  double cost = instance_->forced_migration(node);
+  for (const auto& c : instance_->running(node)) cost += w.migration * std::max(0, c.running - count(node, c.service));
+  const auto& hosted = hosted_[node];
+  if (hosted.empty()) return cost;
+  cost += instance_->node_cost[node];
+  for (const auto& sc : hosted)
+    for (const auto t : instance_->prefers[sc.service.value])
+      if (count(node, t) == 0) cost += w.colocation * sc.count;
+  if (w.load_spread != 0 || w.balance != 0) {
+    const auto* cap = instance_->cap(node);
+    const auto* used = used_resources(node);
+    double u[64];
+    int dims = 0;
+    double mean = 0;
+    for (int r = 0; r < instance_->dims && dims < 64; ++r) {
+      if (cap[r] <= 0) continue;
+      u[dims] = static_cast<double>(used[r]) / static_cast<double>(cap[r]);
+      mean += u[dims++];
+    }
+    if (dims > 0) {
+      mean /= dims;
+      double squares = 0;
+      double deviation = 0;
+      for (int r = 0; r < dims; ++r) {
+        squares += u[r] * u[r];
+        deviation += (u[r] - mean) * (u[r] - mean);
+      }
+      cost += (w.load_spread * squares + w.balance * deviation) / dims;
+    }
+  }
+  return cost;
+}
+
+double WorkingPlacement::unplaced_cost() const {
+  double cost = 0;
+  for (std::size_t s = 0; s < placed_.size(); ++s) cost += instance_->penalty[s] * std::max(0, unplaced(static_cast<std::uint32_t>(s)));
+  return cost;
+}
+
+double WorkingPlacement::objective() const {
+  double total = unplaced_cost();
+  for (std::size_t n = 0; n < hosted_.size(); ++n) total += node_cost(n);
+  return total;
+}
+
+model::Placement WorkingPlacement::to_placement() const {
+  model::Placement placement;
+  placement.by_node = hosted_;
+  return placement;
+}
+
+WorkingPlacement WorkingPlacement::from_placement(const Instance& instance, const model::Placement& placement) {
+  WorkingPlacement working(instance);
+  for (std::size_t n = 0; n < placement.by_node.size(); ++n)
+    for (const auto& sc : placement.by_node[n]) working.add(n, sc.service.value, sc.count);
+  return working;
+}
+
+}  // namespace berth::optimizer

@@ -1,0 +1,56 @@
+#pragma once
+// A mutable placement with everything the primal side needs at hand: each node's used
+// resources, hosted replica counts, each service's count per spread domain, and exact
+// node-separable costs, so a move's effect on the objective and the rules costs
+// O(replica types on the two nodes), not a full re-evaluation.
+#include <cstdint>
+#include <vector>
+
+#include "common/model/problem.hpp"
+#include "common/optimizer/instance.hpp"
+
+namespace berth::optimizer {
+
+class WorkingPlacement {
+ public:
+  explicit WorkingPlacement(const Instance& instance);
+
+  int count(std::size_t node, std::uint32_t service) const;
+  int placed(std::uint32_t service) const { return placed_[service]; }
+  int unplaced(std::uint32_t service) const { return instance_->replicas[service] - placed_[service]; }
+  bool used(std::size_t node) const { return !hosted_[node].empty(); }
+  const std::int64_t* used_resources(std::size_t node) const { return &used_[node * instance_->dims]; }
+  const std::vector<model::ServiceCount>& hosted(std::size_t node) const { return hosted_[node]; }
+
+  // Most replicas the per-node rules allow (limit minus what is there; 0 if avoided).
+  int room_by_rules(std::size_t node, std::uint32_t service) const;
+  // Most replicas that fit in free capacity.
+  std::int64_t room_by_capacity(std::size_t node, std::uint32_t service) const;
+  // Spread: may `delta` replicas be added to (delta > 0) or removed from (delta < 0) node's
+  // domain without the skew exceeding max_skew? Always true for services without spread.
+  bool spread_allows(std::size_t node, std::uint32_t service, int delta) const;
+  // Spread headroom for adding in node's domain: min over domains + max_skew − this domain.
+  int spread_room(std::size_t node, std::uint32_t service) const;
+  bool can_add(std::size_t node, std::uint32_t service, int k = 1) const;
+
+  void add(std::size_t node, std::uint32_t service, int k = 1);
+  void remove(std::size_t node, std::uint32_t service, int k = 1);
+
+  double node_cost(std::size_t node) const;  // node-separable objective terms of one node
+  double unplaced_cost() const;
+  double objective() const;  // Σ node costs + unplaced penalties: equals model::evaluate
+
+  model::Placement to_placement() const;
+  static WorkingPlacement from_placement(const Instance& instance, const model::Placement& placement);
+
+  const Instance& instance() const { return *instance_; }
+
+ private:
+  const Instance* instance_;
+  std::vector<std::int64_t> used_;                      // node × dims
+  std::vector<std::vector<model::ServiceCount>> hosted_;  // per node, sorted
+  std::vector<int> placed_;                             // per service
+  std::vector<std::vector<int>> domain_counts_;         // per service with spread
+};
+
+}  // namespace berth::optimizer
