@@ -66,9 +66,9 @@ struct Service {
   int priority = 0;       // higher stays placed when capacity is short
   int min_available = 0;  // replicas kept running during any change (rollouts)
   // How to run a replica; the optimizer ignores these, the agents need them.
-  std::vector<std::string> command;
-  std::map<std::string, std::string> env;
-  std::vector<int> ports;
+  std::vector<std::string> command{};
+  std::map<std::string, std::string> env{};
+  std::vector<int> ports{};
 };
 
 enum class Strategy { binpack, spread, balanced };
