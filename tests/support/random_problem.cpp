@@ -177,6 +177,7 @@ model::Problem random_medium_problem(std::uint64_t seed, const MediumShape& shap
   const int zones = rng.between(2, 3);
   const int node_count = rng.between(shape.min_nodes, shape.max_nodes);
   std::int64_t total_cpu = 0;
+  std::int64_t total_memory = 0;
   for (int n = 0; n < node_count; ++n) {
     model::Node node;
     node.name = "node-" + std::to_string(n);
@@ -190,25 +191,34 @@ model::Problem random_medium_problem(std::uint64_t seed, const MediumShape& shap
     node.cost = rng.between(2, 6) / 2.0;
     node.state = random_state(rng, p_cordoned, p_lost);
     total_cpu += node.capacity[0];
+    total_memory += node.capacity[1];
     problem.nodes.push_back(std::move(node));
   }
 
   const int service_count = rng.between(shape.min_services, shape.max_services);
-  const double load = rng.between(30, 120) / 100.0;  // asked-for cpu over cluster cpu
+  const double load = rng.between(30, 100) / 100.0;  // asked for over the cluster's capacity
   std::vector<int> share(service_count);
   int share_total = 0;
   for (auto& w : share) share_total += (w = rng.between(1, 10));
   for (int s = 0; s < service_count; ++s) {
     model::Service service;
     service.name = "svc-" + std::to_string(s);
-    service.request = {100 * rng.between(1, 40), 128 * kMiB * rng.between(1, 64)};
+    // Memory follows cpu (0.5–2 GiB per core, nodes have 2 on average), as real services do.
+    const std::int64_t cpu = 100 * rng.between(1, 40);
+    const std::int64_t memory = std::max<std::int64_t>(1, cpu * rng.between(2, 8) * kGiB / 4000 / (128 * kMiB));
+    service.request = {cpu, memory * 128 * kMiB};
     if (gpu) service.request.push_back(rng.chance(0.15) ? rng.between(1, 2) : 0);
-    const double cpu_share = load * static_cast<double>(total_cpu) * share[s] / share_total;
-    service.replicas = std::max(1, static_cast<int>(cpu_share / static_cast<double>(service.request[0])));
+    const double fraction = load * share[s] / share_total;
+    const double by_cpu = fraction * static_cast<double>(total_cpu) / static_cast<double>(service.request[0]);
+    const double by_memory = fraction * static_cast<double>(total_memory) / static_cast<double>(service.request[1]);
+    service.replicas = std::max(1, static_cast<int>(std::min(by_cpu, by_memory)));
     if (rng.chance(p_selector)) service.node_selector["disk"] = rng.chance(0.9) ? "ssd" : "hdd";
     if (rng.chance(p_tolerate)) service.tolerations.push_back(kInfraTaint);
     if (rng.chance(p_tolerate / 2)) service.tolerations.push_back(kLegacyTaint);
-    if (rng.chance(p_max_per_node)) service.max_per_node = rng.between(1, 3);
+    if (rng.chance(p_max_per_node)) {  // tight for some services, never hopeless by itself
+      const int spread_thin = (2 * service.replicas + node_count - 1) / node_count;
+      service.max_per_node = std::max(rng.between(1, 3), spread_thin);
+    }
     if (rng.chance(p_spread)) service.spread = model::SpreadRule{"zone", rng.between(1, 3)};
     service.priority = rng.between(0, 3);
     service.min_available = rng.chance(0.3) ? service.replicas / 2 : 0;
