@@ -1,6 +1,7 @@
 #include "common/model/evaluate.hpp"
 
 #include <algorithm>
+#include <map>
 #include <sstream>
 
 #include "common/model/rules.hpp"
@@ -146,17 +147,31 @@ std::vector<Violation> check(const Problem& problem, const Placement& placement)
                                          std::to_string(used[r]) + " > " + std::to_string(node.capacity[r]));
   }
   const auto placed = placement.placed_per_service(problem.services.size());
+  // Services with the same selector, tolerations and spread key have the same domains;
+  // computing them once per such group keeps the check linear on large clusters.
+  std::map<std::string, SpreadDomains> domains_by_rule;
+  std::vector<std::vector<std::pair<std::uint32_t, int>>> hosts(problem.services.size());  // (node, count)
+  for (std::uint32_t n = 0; n < problem.nodes.size(); ++n)
+    for (const auto& sc : placement.by_node[n])
+      if (sc.service.value < problem.services.size() && problem.services[sc.service.value].spread)
+        hosts[sc.service.value].emplace_back(n, sc.count);
   for (std::uint32_t s = 0; s < problem.services.size(); ++s) {
     const Service& service = problem.services[s];
     if (placed[s] > service.replicas)
       add(ViolationKind::over_replicas, "service " + service.name + ": " + std::to_string(placed[s]) +
                                             " placed > " + std::to_string(service.replicas));
     if (!service.spread) continue;
-    const auto domains = spread_domains(problem, ServiceId{s});
+    std::string rule = service.spread->key + '|';
+    for (const auto& [key, value] : service.node_selector) rule += key + '=' + value + ';';
+    rule += '|';
+    for (const auto& toleration : service.tolerations) rule += toleration + ';';
+    auto it = domains_by_rule.find(rule);
+    if (it == domains_by_rule.end()) it = domains_by_rule.emplace(rule, spread_domains(problem, ServiceId{s})).first;
+    const SpreadDomains& domains = it->second;
     if (domains.names.empty()) continue;
     std::vector<int> per_domain(domains.names.size(), 0);
-    for (std::uint32_t n = 0; n < problem.nodes.size(); ++n)
-      if (domains.domain_of_node[n] >= 0) per_domain[domains.domain_of_node[n]] += placement.count(NodeId{n}, ServiceId{s});
+    for (const auto& [node, count] : hosts[s])
+      if (domains.domain_of_node[node] >= 0) per_domain[domains.domain_of_node[node]] += count;
     const auto [lo, hi] = std::minmax_element(per_domain.begin(), per_domain.end());
     if (*hi - *lo > service.spread->max_skew) {
       std::ostringstream detail;

@@ -24,14 +24,8 @@ struct Enumerator {
   double best_objective = std::numeric_limits<double>::infinity();
 
   bool spread_valid() const {
-    for (std::uint32_t s = 0; s < inst.service_count(); ++s) {
-      if (!inst.has_spread(s)) continue;
-      for (std::size_t n = 0; n < inst.node_count(); ++n)
-        if (inst.domain_of_node[s][n] >= 0) {
-          if (!current.spread_allows(n, s, 0)) return false;
-          break;
-        }
-    }
+    for (std::uint32_t s = 0; s < inst.service_count(); ++s)
+      if (!current.spread_ok(s)) return false;
     return true;
   }
 

@@ -10,6 +10,10 @@
 namespace berth::optimizer {
 namespace {
 
+constexpr std::size_t kTargetsPerReplica = 100000;
+constexpr std::size_t kMinVictims = 64;
+constexpr double kFullEnough = 0.98;  // mean utilisation above which a node takes nothing useful
+
 struct Move {
   std::size_t from;
   std::size_t to;
@@ -46,7 +50,9 @@ class Search {
       for (int k = 0; k < sc.count && complete; ++k) {
         wp_.remove(victim, s);
         bool placed = false;
+        std::size_t scanned = 0;
         for (const std::uint32_t t : targets) {
+          if (++scanned > kTargetsPerReplica) break;
           ++work_;
           if (t == victim || !wp_.can_add(t, s)) continue;
           if (std::none_of(touched.begin(), touched.end(), [&](const auto& p) { return p.first == t; }))
@@ -66,7 +72,7 @@ class Search {
     double delta = 0;
     for (const auto& [n, before] : touched) delta += wp_.node_cost(n) - before;
     bool valid = complete;
-    for (const auto& m : moves) valid = valid && wp_.spread_allows(m.to, m.service, 0) && wp_.spread_allows(m.from, m.service, 0);
+    for (const auto& m : moves) valid = valid && wp_.spread_ok(m.service);
     if (valid && delta < -1e-9) return true;
     for (auto it = moves.rbegin(); it != moves.rend(); ++it) {
       wp_.remove(it->to, it->service, it->count);
@@ -76,6 +82,8 @@ class Search {
   }
 
   // Try to close the emptiest used nodes, their replicas going to the fullest that fit.
+  // Only the least filled nodes are worth trying, and each replica looks at a bounded
+  // number of targets, so a pass stays near-linear on large clusters.
   bool empty_nodes() {
     std::vector<std::uint32_t> used;
     for (std::uint32_t n = 0; n < inst_.node_count(); ++n)
@@ -84,7 +92,10 @@ class Search {
     for (const auto n : used) fill[n] = fill_of(n);
     std::vector<std::uint32_t> victims = used;
     std::sort(victims.begin(), victims.end(), [&](auto a, auto b) { return fill[a] != fill[b] ? fill[a] < fill[b] : a < b; });
-    std::vector<std::uint32_t> targets = used;
+    victims.resize(std::min(victims.size(), std::max<std::size_t>(kMinVictims, victims.size() / 2)));
+    std::vector<std::uint32_t> targets;
+    for (const auto n : used)
+      if (fill[n] < kFullEnough) targets.push_back(n);
     std::sort(targets.begin(), targets.end(), [&](auto a, auto b) { return fill[a] != fill[b] ? fill[a] > fill[b] : a < b; });
     bool improved = false;
     for (const auto victim : victims) {
@@ -123,7 +134,7 @@ class Search {
           const double to_before = wp_.node_cost(to);
           wp_.add(to, s);
           const double delta = wp_.node_cost(to) - to_before - from_gain;
-          const bool valid = wp_.spread_allows(to, s, 0) && wp_.spread_allows(from, s, 0);
+          const bool valid = wp_.spread_ok(s);
           wp_.remove(to, s);
           if (valid && delta < best_delta) {
             best_delta = delta;

@@ -94,12 +94,14 @@ Instance make_instance(const model::Problem& problem) {
   // Eligibility is decided once per distinct (labels, taints, state), candidates once per
   // class: a real cluster has a handful of each, however many nodes it has.
   std::map<std::string, std::vector<std::uint32_t>> eligible_by_signature;
+  std::map<std::string, std::uint32_t> representative;
   std::map<std::string, int> classes;
   inst.class_of_node.resize(node_count);
   for (std::uint32_t n = 0; n < node_count; ++n) {
     const auto& node = problem.nodes[n];
     const std::string node_signature = signature(node);
     auto [eligible, new_signature] = eligible_by_signature.try_emplace(node_signature);
+    if (new_signature) representative[node_signature] = n;
     if (new_signature)
       for (std::uint32_t s = 0; s < service_count; ++s)
         if (model::is_eligible(node, problem.services[s])) eligible->second.push_back(s);
@@ -130,15 +132,46 @@ Instance make_instance(const model::Problem& problem) {
     }
   }
 
-  inst.domain_of_node.resize(service_count);
+  // Spread domains: the values of the key among nodes where the service is eligible,
+  // decided per eligibility signature (all nodes of one signature share their labels).
+  std::map<std::string, int> key_ids;
+  std::vector<std::map<std::string, int>> value_ids;
+  inst.spread_key_of_service.assign(service_count, -1);
+  for (std::uint32_t s = 0; s < service_count; ++s) {
+    if (!problem.services[s].spread) continue;
+    const auto [it, added] = key_ids.emplace(problem.services[s].spread->key, static_cast<int>(key_ids.size()));
+    if (added) value_ids.emplace_back();
+    inst.spread_key_of_service[s] = it->second;
+  }
+  inst.value_of_node.assign(key_ids.size(), std::vector<int>(node_count, -1));
+  for (const auto& [key, k] : key_ids) {
+    for (std::uint32_t n = 0; n < node_count; ++n) {
+      const auto label = problem.nodes[n].labels.find(key);
+      if (label == problem.nodes[n].labels.end()) continue;
+      const auto [v, added] = value_ids[k].emplace(label->second, static_cast<int>(value_ids[k].size()));
+      inst.value_of_node[k][n] = v->second;
+    }
+  }
+  inst.domain_of_value.resize(service_count);
   inst.domain_count.assign(service_count, 0);
   inst.max_skew.assign(service_count, 0);
   for (std::uint32_t s = 0; s < service_count; ++s) {
-    if (!problem.services[s].spread) continue;
-    auto domains = model::spread_domains(problem, model::ServiceId{s});
-    inst.domain_of_node[s] = std::move(domains.domain_of_node);
-    inst.domain_count[s] = static_cast<int>(domains.names.size());
+    const int k = inst.spread_key_of_service[s];
+    if (k < 0) continue;
     inst.max_skew[s] = problem.services[s].spread->max_skew;
+    std::vector<bool> present(value_ids[k].size(), false);
+    for (const auto& [node_signature, eligible] : eligible_by_signature) {
+      if (!std::binary_search(eligible.begin(), eligible.end(), s)) continue;
+      const int value = inst.value_of_node[k][representative[node_signature]];
+      if (value >= 0) present[value] = true;
+    }
+    // Domains numbered in the order of their names, as model::spread_domains does.
+    std::vector<std::pair<std::string, int>> names;
+    for (const auto& [name, id] : value_ids[k])
+      if (present[id]) names.emplace_back(name, id);
+    inst.domain_of_value[s].assign(value_ids[k].size(), -1);
+    for (std::size_t d = 0; d < names.size(); ++d) inst.domain_of_value[s][names[d].second] = static_cast<int>(d);
+    inst.domain_count[s] = static_cast<int>(names.size());
   }
   return inst;
 }

@@ -27,8 +27,12 @@ struct Instance {
   std::vector<std::vector<std::uint32_t>> conflicts;  // per service, symmetric avoid
   std::vector<std::vector<std::uint32_t>> prefers;    // per service
   std::vector<std::vector<std::uint32_t>> preferred_by;
-  // Spread: per service, the domain of each node (-1: none) and the domain count.
-  std::vector<std::vector<int>> domain_of_node;  // empty for services without spread
+  // Spread, stored per label value rather than per node so memory stays O(nodes + services):
+  // each service's key (-1: no spread rule), each key's value id on every node (-1: label
+  // missing), and each service's domain index per value id (-1: no eligible node has it).
+  std::vector<int> spread_key_of_service;
+  std::vector<std::vector<int>> value_of_node;    // [key][node]
+  std::vector<std::vector<int>> domain_of_value;  // [service][value id]
   std::vector<int> domain_count;
   std::vector<int> max_skew;
   // Node classes: nodes whose local subproblems are identical share one entry.
@@ -47,7 +51,12 @@ struct Instance {
   std::size_t service_count() const { return replicas.size(); }
   const std::int64_t* cap(std::size_t n) const { return &capacity[n * dims]; }
   const std::int64_t* req(std::size_t s) const { return &request[s * dims]; }
-  bool has_spread(std::size_t s) const { return !domain_of_node[s].empty(); }
+  bool has_spread(std::size_t s) const { return spread_key_of_service[s] >= 0; }
+  // Spread domain of node n for service s; meaningful where s is eligible on n.
+  int domain_of(std::size_t s, std::size_t n) const {
+    const int value = value_of_node[spread_key_of_service[s]][n];
+    return value < 0 ? -1 : domain_of_value[s][value];
+  }
   // Replica size as a share of a mean node, summed over dimensions.
   double size_of(std::size_t s) const;
 };

@@ -1,7 +1,9 @@
 #include "common/optimizer/recovery.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <limits>
+#include <map>
 #include <numeric>
 #include <random>
 
@@ -73,9 +75,8 @@ void fill_nodes(WorkingPlacement& wp, std::mt19937_64& rng) {
   const Instance& inst = wp.instance();
   const auto& problem = *inst.problem;
   // Cheapest capacity first, bigger nodes first among equals (less fragmentation).
-  std::vector<std::uint32_t> order;
-  for (std::uint32_t n = 0; n < inst.node_count(); ++n)
-    if (!wp.used(n)) order.push_back(n);
+  std::vector<std::uint32_t> order(inst.node_count());
+  std::iota(order.begin(), order.end(), 0u);
   std::shuffle(order.begin(), order.end(), rng);
   std::vector<double> unit_cost(inst.node_count());
   std::vector<double> size(inst.node_count());
@@ -84,65 +85,112 @@ void fill_nodes(WorkingPlacement& wp, std::mt19937_64& rng) {
     unit_cost[n] = inst.node_cost[n] / size[n];
   }
   std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const bool ua = wp.used(a);
+    const bool ub = wp.used(b);
+    if (ua != ub) return ua;  // fill what is open before opening more
     if (unit_cost[a] != unit_cost[b]) return unit_cost[a] < unit_cost[b];
     return size[a] > size[b];
   });
-  int left = 0;
-  for (std::uint32_t s = 0; s < inst.service_count(); ++s) left += std::max(0, wp.unplaced(s));
-  std::vector<std::uint32_t> live;
+
+  // Higher priorities claim capacity first; within a level, replicas are grouped by shape
+  // (request vector): real services share a few request sizes, so choosing among shapes
+  // instead of services keeps each step cheap on large clusters.
+  std::vector<int> levels;
+  for (std::uint32_t s = 0; s < inst.service_count(); ++s)
+    if (wp.unplaced(s) > 0) levels.push_back(problem.services[s].priority);
+  std::sort(levels.begin(), levels.end(), std::greater<>());
+  levels.erase(std::unique(levels.begin(), levels.end()), levels.end());
+
+  struct Shape {
+    std::uint32_t representative;
+    std::vector<std::uint32_t> services;
+    int unplaced = 0;
+    std::size_t first_live = 0;  // services before it are fully placed
+  };
+  std::vector<bool> blocked;
   std::vector<std::pair<std::uint32_t, int>> added;
-  for (const std::uint32_t n : order) {
-    if (left <= 0) break;
-    live.clear();
-    for (const auto& c : inst.candidates(n))
-      if (wp.unplaced(c.service) > 0) live.push_back(c.service);
-    added.clear();
-    const auto* cap = inst.cap(n);
-    // Dot-product rule for vector packing: the replica whose demand best matches the
-    // room left, so a node's dimensions fill together instead of one running out first.
-    for (;;) {
-      std::size_t best = live.size();
-      double best_score = -1;
-      int best_priority = 0;
-      const auto* used = wp.used_resources(n);
-      for (std::size_t i = 0; i < live.size();) {
-        const std::uint32_t s = live[i];
-        if (wp.unplaced(s) <= 0 || wp.room_by_capacity(n, s) <= 0) {
-          live[i] = live.back();  // it will not fit later either
-          live.pop_back();
+  for (const int level : levels) {
+    std::vector<Shape> shapes;
+    std::map<std::vector<std::int64_t>, std::size_t> shape_of;
+    int left = 0;
+    for (std::uint32_t s = 0; s < inst.service_count(); ++s) {
+      if (wp.unplaced(s) <= 0 || problem.services[s].priority != level) continue;
+      std::vector<std::int64_t> request(inst.req(s), inst.req(s) + inst.dims);
+      const auto [it, added_shape] = shape_of.emplace(std::move(request), shapes.size());
+      if (added_shape) shapes.push_back({s, {}, 0});
+      shapes[it->second].services.push_back(s);
+      shapes[it->second].unplaced += wp.unplaced(s);
+      left += wp.unplaced(s);
+    }
+    for (const std::uint32_t n : order) {
+      if (left <= 0) break;
+      const auto* cap = inst.cap(n);
+      const double before = wp.node_cost(n);
+      blocked.assign(shapes.size(), false);
+      added.clear();
+      // Dot-product rule for vector packing: the replica whose demand best matches the
+      // room left, so a node's dimensions fill together instead of one running out first.
+      for (;;) {
+        const auto* used = wp.used_resources(n);
+        std::size_t best = shapes.size();
+        double best_score = -1;
+        for (std::size_t k = 0; k < shapes.size(); ++k) {
+          if (blocked[k] || shapes[k].unplaced <= 0) continue;
+          const auto* req = inst.req(shapes[k].representative);
+          double score = 0;
+          bool fits = true;
+          for (int r = 0; r < inst.dims && fits; ++r) {
+            fits = used[r] + req[r] <= cap[r];
+            if (cap[r] > 0) {
+              const double c = static_cast<double>(cap[r]);
+              score += (static_cast<double>(req[r]) / c) * (static_cast<double>(cap[r] - used[r]) / c);
+            }
+          }
+          if (!fits) {
+            blocked[k] = true;  // the node only fills up: it will not fit later either
+          } else if (score > best_score) {
+            best_score = score;
+            best = k;
+          }
+        }
+        if (best == shapes.size()) break;
+        Shape& shape = shapes[best];
+        const auto none = static_cast<std::uint32_t>(inst.service_count());
+        std::uint32_t chosen = none;
+        while (shape.first_live < shape.services.size() && wp.unplaced(shape.services[shape.first_live]) <= 0)
+          ++shape.first_live;
+        for (std::size_t i = shape.first_live; i < shape.services.size(); ++i) {
+          const std::uint32_t s = shape.services[i];
+          if (wp.unplaced(s) > 0 && wp.room_by_rules(n, s) > 0 && wp.spread_room(n, s) > 0) {
+            chosen = s;
+            break;
+          }
+        }
+        if (chosen == none) {
+          blocked[best] = true;
           continue;
         }
-        ++i;
-        if (wp.room_by_rules(n, s) <= 0 || wp.spread_room(n, s) <= 0) continue;
-        double score = 0;
-        for (int r = 0; r < inst.dims; ++r) {
-          if (cap[r] <= 0) continue;
-          const double c = static_cast<double>(cap[r]);
-          score += (static_cast<double>(inst.req(s)[r]) / c) * (static_cast<double>(cap[r] - used[r]) / c);
-        }
-        const int priority = problem.services[s].priority;
-        if (best == live.size() || priority > best_priority || (priority == best_priority && score > best_score)) {
-          best = i - 1;
-          best_score = score;
-          best_priority = priority;
+        wp.add(n, chosen);
+        --shape.unplaced;
+        --left;
+        if (!added.empty() && added.back().first == chosen) {
+          ++added.back().second;
+        } else {
+          added.emplace_back(chosen, 1);
         }
       }
-      if (best >= live.size()) break;
-      const std::uint32_t s = live[best];
-      wp.add(n, s);
-      --left;
-      if (!added.empty() && added.back().first == s) {
-        ++added.back().second;
-      } else {
-        added.emplace_back(s, 1);
+      if (added.empty()) continue;
+      double saved_penalty = 0;
+      for (const auto& [s, k] : added) saved_penalty += inst.penalty[s] * k;
+      if (wp.node_cost(n) - before >= saved_penalty) {  // cheaper to leave them unplaced
+        for (const auto& [s, k] : added) {
+          wp.remove(n, s, k);
+          left += k;
+          Shape& shape = shapes[shape_of[std::vector<std::int64_t>(inst.req(s), inst.req(s) + inst.dims)]];
+          shape.unplaced += k;
+          shape.first_live = 0;
+        }
       }
-    }
-    if (added.empty()) continue;
-    double saved_penalty = 0;
-    for (const auto& [s, k] : added) saved_penalty += inst.penalty[s] * k;
-    if (wp.node_cost(n) >= saved_penalty) {  // cheaper to leave them unplaced
-      for (const auto& [s, k] : added) wp.remove(n, s, k);
-      for (const auto& [s, k] : added) left += k;
     }
   }
 }

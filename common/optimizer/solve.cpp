@@ -87,6 +87,31 @@ std::vector<std::vector<double>> starting_prices(const Instance& inst) {
     starts.push_back(std::move(prices));
   }
   if (starts.size() > 2) starts.push_back(std::move(mixed));
+  // Utilisation costs: a replica priced at its marginal cost on a node loaded to the
+  // cluster's mean utilisation (and at half and twice that, as the mean is uneven).
+  const auto& w = inst.problem->objective.weights;
+  if (w.load_spread > 0 || w.balance > 0) {
+    std::vector<double> demand(inst.dims, 0.0);
+    std::vector<double> capacity(inst.dims, 0.0);
+    for (std::size_t s = 0; s < inst.service_count(); ++s)
+      for (int r = 0; r < inst.dims; ++r) demand[r] += static_cast<double>(inst.req(s)[r]) * inst.replicas[s];
+    int dims = 0;
+    for (int r = 0; r < inst.dims; ++r) {
+      capacity[r] = inst.dim_scale[r] * static_cast<double>(inst.node_count());
+      dims += capacity[r] > 0 ? 1 : 0;
+    }
+    for (const double scale : {0.5, 1.0, 2.0}) {
+      std::vector<double> prices(inst.service_count(), 0.0);
+      for (std::size_t s = 0; s < inst.service_count(); ++s) {
+        for (int r = 0; r < inst.dims; ++r)
+          if (capacity[r] > 0)
+            prices[s] += scale * 2.0 * w.load_spread * (demand[r] / capacity[r]) * static_cast<double>(inst.req(s)[r]) /
+                         (inst.dim_scale[r] * dims);
+        prices[s] = std::min(prices[s], inst.penalty[s]);
+      }
+      starts.push_back(std::move(prices));
+    }
+  }
   return starts;
 }
 

@@ -55,24 +55,17 @@ std::int64_t WorkingPlacement::room_by_capacity(std::size_t node, std::uint32_t 
   return std::max<std::int64_t>(room, 0);
 }
 
-bool WorkingPlacement::spread_allows(std::size_t node, std::uint32_t service, int delta) const {
+bool WorkingPlacement::spread_ok(std::uint32_t service) const {
   if (!instance_->has_spread(service)) return true;
-  const int domain = instance_->domain_of_node[service][node];
-  if (domain < 0) return false;
   const auto& counts = domain_counts_[service];
-  int lo = std::numeric_limits<int>::max();
-  int hi = std::numeric_limits<int>::min();
-  for (int z = 0; z < static_cast<int>(counts.size()); ++z) {
-    const int c = counts[z] + (z == domain ? delta : 0);
-    lo = std::min(lo, c);
-    hi = std::max(hi, c);
-  }
-  return hi - lo <= instance_->max_skew[service];
+  if (counts.empty()) return true;
+  const auto [lo, hi] = std::minmax_element(counts.begin(), counts.end());
+  return *hi - *lo <= instance_->max_skew[service];
 }
 
 int WorkingPlacement::spread_room(std::size_t node, std::uint32_t service) const {
   if (!instance_->has_spread(service)) return std::numeric_limits<int>::max();
-  const int domain = instance_->domain_of_node[service][node];
+  const int domain = instance_->domain_of(service, node);
   if (domain < 0) return 0;
   const auto& counts = domain_counts_[service];
   int lo = std::numeric_limits<int>::max();
@@ -101,7 +94,7 @@ void WorkingPlacement::add(std::size_t node, std::uint32_t service, int k) {
   const auto* req = instance_->req(service);
   for (int r = 0; r < instance_->dims; ++r) used_[node * instance_->dims + r] += req[r] * k;
   placed_[service] += k;
-  if (instance_->has_spread(service)) domain_counts_[service][instance_->domain_of_node[service][node]] += k;
+  if (instance_->has_spread(service)) domain_counts_[service][instance_->domain_of(service, node)] += k;
 }
 
 void WorkingPlacement::remove(std::size_t node, std::uint32_t service, int k) {
@@ -113,7 +106,7 @@ void WorkingPlacement::remove(std::size_t node, std::uint32_t service, int k) {
   const auto* req = instance_->req(service);
   for (int r = 0; r < instance_->dims; ++r) used_[node * instance_->dims + r] -= req[r] * k;
   placed_[service] -= k;
-  if (instance_->has_spread(service)) domain_counts_[service][instance_->domain_of_node[service][node]] -= k;
+  if (instance_->has_spread(service)) domain_counts_[service][instance_->domain_of(service, node)] -= k;
 }
 
 double WorkingPlacement::node_cost(std::size_t node) const {

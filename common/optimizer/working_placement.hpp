@@ -26,9 +26,8 @@ class WorkingPlacement {
   int room_by_rules(std::size_t node, std::uint32_t service) const;
   // Most replicas that fit in free capacity.
   std::int64_t room_by_capacity(std::size_t node, std::uint32_t service) const;
-  // Spread: may `delta` replicas be added to (delta > 0) or removed from (delta < 0) node's
-  // domain without the skew exceeding max_skew? Always true for services without spread.
-  bool spread_allows(std::size_t node, std::uint32_t service, int delta) const;
+  // Spread: the service's counts per domain are within max_skew now (true without spread).
+  bool spread_ok(std::uint32_t service) const;
   // Spread headroom for adding in node's domain: min over domains + max_skew − this domain.
   int spread_room(std::size_t node, std::uint32_t service) const;
   bool can_add(std::size_t node, std::uint32_t service, int k = 1) const;
