@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdarg>
 #include <cstdio>
 #include <functional>
@@ -72,6 +73,7 @@ SolverResult run_berth(const model::Problem& problem, std::uint64_t seed, const 
   result.lower_bound = solution.lower_bound;
   result.gap = result.objective > 0 ? (result.objective - solution.lower_bound) / result.objective : 0.0;
   result.rounds = solution.rounds;
+  result.reported_objective = solution.objective;
   return result;
 }
 
@@ -215,6 +217,10 @@ std::string format_instance(const InstanceResult& result) {
   for (const auto& s : result.solvers) {
     text += table_row(s.solver, s.nodes_used, s.objective, s.lower_bound, s.gap, s.violations, s.unplaced, s.seconds);
     if (s.violations > 0) text += "    first violation: " + s.first_violation + "\n";
+    // The solver's own account of its objective must match the evaluator's.
+    if (s.reported_objective && std::abs(*s.reported_objective - s.objective) > 1e-6 * std::max(1.0, s.objective))
+      text += printf_string("    %s reports objective %.4f, model::evaluate gives %.4f\n", s.solver.c_str(),
+                            *s.reported_objective, s.objective);
   }
   if (find(result, kBerth) && !baselines_of(result).empty())
     text += ratio_line([&](const std::string& b) { return node_ratio(result, b); },
@@ -275,6 +281,7 @@ nlohmann::ordered_json to_json(const std::vector<InstanceResult>& results) {
                          {"lower_bound", optional(s.lower_bound)},
                          {"gap", optional(s.gap)},
                          {"rounds", s.rounds},
+                         {"reported_objective", optional(s.reported_objective)},
                          {"violations", s.violations},
                          {"first_violation", s.first_violation},
                          {"unplaced", s.unplaced},

@@ -37,6 +37,7 @@ struct SolverResult {
   std::optional<double> lower_bound = {};  // berth only
   std::optional<double> gap = {};          // berth only
   int rounds = 0;                     // berth only
+  std::optional<double> reported_objective = {};  // berth's own Solution::objective
   int violations = 0;                 // model::check
   std::string first_violation = {};   // "capacity: node n3: memory ..." when violations > 0
   int unplaced = 0;
