@@ -418,7 +418,9 @@ LocalAnswer solve_local(const LocalProblem& lp, const LocalOptions& options) {
     answer.counts = empty;
     answer.value = empty_value;
   }
-  answer.lower_bound = std::min({empty_value, open_lower_bound(lp, answer.counts, answer.bound_direction), answer.value});
+  answer.lower_bound = options.want_bound
+                           ? std::min({empty_value, open_lower_bound(lp, answer.counts, answer.bound_direction), answer.value})
+                           : -kInfinity;
   return answer;
 }
 

@@ -59,6 +59,8 @@ struct LocalAnswer {
 struct LocalOptions {
   // Enumerate every answer when the product of (limit + 1) is at most this.
   std::int64_t enumeration_limit = 4096;
+  // Compute lower_bound (the price rounds need it; primal recovery does not).
+  bool want_bound = true;
 };
 
 LocalAnswer solve_local(const LocalProblem& problem, const LocalOptions& options = {});

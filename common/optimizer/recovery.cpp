@@ -32,7 +32,7 @@ double fill_of(const WorkingPlacement& wp, std::size_t n) {
 }  // namespace
 
 WorkingPlacement recover(const Instance& inst, std::vector<LocalProblem>& class_problems,
-                         const std::vector<double>& class_values, std::uint64_t seed) {
+                         std::vector<LocalAnswer> class_answers, std::uint64_t seed) {
   WorkingPlacement wp(inst);
   std::mt19937_64 rng(seed);
   const bool pays_per_node = std::any_of(inst.node_cost.begin(), inst.node_cost.end(), [](double c) { return c > 0; });
@@ -46,21 +46,29 @@ WorkingPlacement recover(const Instance& inst, std::vector<LocalProblem>& class_
     if (!pays_per_node || !inst.running(n).empty()) order.push_back(n);
   std::shuffle(order.begin(), order.end(), rng);  // random tie-breaking among equals
   std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return class_values[inst.class_of_node[a]] / node_size(inst, a) < class_values[inst.class_of_node[b]] / node_size(inst, b);
+    return class_answers[inst.class_of_node[a]].value / node_size(inst, a) <
+           class_answers[inst.class_of_node[b]].value / node_size(inst, b);
   });
+  // A class's last answer is reused for its next node while it still fits what is left
+  // (it is the node's answer to the same subproblem); the node solves anew only when the
+  // residual demand or the spread headroom has shrunk below it.
   std::vector<std::int32_t> limits;
   for (const std::uint32_t n : order) {
-    LocalProblem& lp = class_problems[inst.class_of_node[n]];
+    const int c = inst.class_of_node[n];
+    LocalProblem& lp = class_problems[c];
+    LocalAnswer& answer = class_answers[c];
     limits.resize(lp.items.size());
     bool any = false;
+    bool reusable = true;
     for (std::size_t i = 0; i < lp.items.size(); ++i) {
       auto& item = lp.items[i];
       limits[i] = item.limit;
       item.limit = std::max(0, std::min({item.limit, wp.unplaced(item.service), wp.spread_room(n, item.service)}));
       any |= item.limit > 0;
+      reusable = reusable && answer.counts[i] <= item.limit;
     }
     if (any) {
-      const LocalAnswer answer = solve_local(lp, {.enumeration_limit = 256});
+      if (!reusable) answer = solve_local(lp, {.enumeration_limit = 256, .want_bound = false});
       for (std::size_t i = 0; i < lp.items.size(); ++i)
         if (answer.counts[i] > 0) wp.add(n, lp.items[i].service, answer.counts[i]);
     }

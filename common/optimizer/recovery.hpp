@@ -18,9 +18,9 @@
 
 namespace berth::optimizer {
 
-// class_problems[c] has the current prices set; class_values[c] is its answer's value.
+// class_problems[c] has the current prices set; class_answers[c] is its answer to them.
 WorkingPlacement recover(const Instance& instance, std::vector<LocalProblem>& class_problems,
-                         const std::vector<double>& class_values, std::uint64_t seed);
+                         std::vector<LocalAnswer> class_answers, std::uint64_t seed);
 
 // Opens unused nodes, cheapest capacity first, and fills each by the dot-product rule.
 void fill_nodes(WorkingPlacement& placement, std::mt19937_64& rng);

@@ -37,7 +37,6 @@ class Rounds {
   Rounds(const Instance& inst, const SolveOptions& options) : inst_(inst), options_(options) {
     for (const auto& members : inst.class_members) problems_.push_back(build_local_problem(inst, members.front()));
     answers_.resize(problems_.size());
-    values_.resize(problems_.size());
   }
 
   // Solves every class at `prices`; returns the totals the master needs.
@@ -48,7 +47,6 @@ class Rounds {
       set_prices(problems_[c], prices);
       answers_[c] = solve_local(problems_[c]);
       problems_[c].bound_direction = answers_[c].bound_direction;
-      values_[c] = answers_[c].value;
       const double members = static_cast<double>(inst_.class_members[c].size());
       totals.local_bound_sum += members * answers_[c].lower_bound;
       for (std::size_t i = 0; i < problems_[c].items.size(); ++i)
@@ -57,14 +55,13 @@ class Rounds {
     return totals;
   }
 
-  WorkingPlacement recover_at_current_prices(std::uint64_t seed) { return recover(inst_, problems_, values_, seed); }
+  WorkingPlacement recover_at_current_prices(std::uint64_t seed) { return recover(inst_, problems_, answers_, seed); }
 
  private:
   const Instance& inst_;
   const SolveOptions& options_;
   std::vector<LocalProblem> problems_;
   std::vector<LocalAnswer> answers_;
-  std::vector<double> values_;
 };
 
 // Starting prices: a replica priced at its share of the cheapest capacity, dimension by
