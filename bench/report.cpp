@@ -99,17 +99,6 @@ std::string table_row(const std::string& solver, double nodes, double objective,
                        optional_number(bound, "%.2f").c_str(), gap_text.c_str(), violations, unplaced, seconds);
 }
 
-std::string ratio_line(const std::function<std::optional<double>(const std::string&)>& nodes,
-                       const std::function<std::optional<double>(const std::string&)>& time,
-                       const std::vector<std::string>& baselines) {
-  std::string line = "  berth / baseline:";
-  for (const auto& b : baselines)
-    line += printf_string("  %s nodes %s time %s;", b.c_str(), optional_number(nodes(b), "%.3f").c_str(),
-                          optional_number(time(b), "%.2f").c_str());
-  if (!line.empty() && line.back() == ';') line.pop_back();
-  return line + "\n";
-}
-
 std::vector<std::string> baselines_of(const InstanceResult& result) {
   std::vector<std::string> names;
   for (const auto& s : result.solvers)
@@ -222,47 +211,74 @@ std::string format_instance(const InstanceResult& result) {
       text += printf_string("    %s reports objective %.4f, model::evaluate gives %.4f\n", s.solver.c_str(),
                             *s.reported_objective, s.objective);
   }
-  if (find(result, kBerth) && !baselines_of(result).empty())
-    text += ratio_line([&](const std::string& b) { return node_ratio(result, b); },
-                       [&](const std::string& b) { return time_ratio(result, b); }, baselines_of(result));
+  if (find(result, kBerth) && !baselines_of(result).empty()) {
+    text += "  berth / baseline:";
+    for (const auto& b : baselines_of(result))
+      text += printf_string("  %s nodes %s time %s;", b.c_str(), optional_number(node_ratio(result, b), "%.3f").c_str(),
+                            optional_number(time_ratio(result, b), "%.2f").c_str());
+    text.back() = '\n';
+  }
   return text;
 }
 
-std::string format_summary(const std::vector<InstanceResult>& results) {
-  std::string text;
+std::vector<SizeSummary> summarize(const std::vector<InstanceResult>& results) {
+  std::vector<SizeSummary> summaries;
   for (const auto& group : by_size(results)) {
     const InstanceResult& first = *group.front();
-    text += printf_string("summary %s, median over %zu seed(s):\n", first.size.label().c_str(), group.size());
-    text += table_header();
+    SizeSummary summary{.size = first.size, .seeds = static_cast<int>(group.size())};
     for (const auto& s : first.solvers) {
-      std::vector<double> nodes, objective, violations, unplaced, seconds;
+      std::vector<double> nodes, objective, unplaced, seconds;
       std::vector<std::optional<double>> bound, gap;
+      int worst = 0;
       for (const auto* r : group) {
         const auto* run = find(*r, s.solver);
         if (!run) continue;
         nodes.push_back(run->nodes_used);
         objective.push_back(run->objective);
-        violations.push_back(run->violations);
         unplaced.push_back(run->unplaced);
         seconds.push_back(run->seconds);
         bound.push_back(run->lower_bound);
         gap.push_back(run->gap);
+        worst = std::max(worst, run->violations);
       }
-      // Violations: the worst seed, not the median, so one bad seed shows.
-      text += table_row(s.solver, median(nodes), median(objective), median_of(bound), median_of(gap),
-                        *std::max_element(violations.begin(), violations.end()), median(unplaced), median(seconds));
+      summary.solvers.push_back({.solver = s.solver,
+                                 .nodes_used = median(nodes),
+                                 .objective = median(objective),
+                                 .lower_bound = median_of(bound),
+                                 .gap = median_of(gap),
+                                 .worst_violations = worst,
+                                 .unplaced = median(unplaced),
+                                 .seconds = median(seconds)});
     }
-    if (find(first, kBerth) && !baselines_of(first).empty()) {
-      auto over_seeds = [&](const std::function<std::optional<double>(const InstanceResult&)>& ratio) {
-        std::vector<std::optional<double>> values;
-        for (const auto* r : group) values.push_back(ratio(*r));
-        return median_of(values);
-      };
-      text += ratio_line(
-          [&](const std::string& b) { return over_seeds([&](const InstanceResult& r) { return node_ratio(r, b); }); },
-          [&](const std::string& b) { return over_seeds([&](const InstanceResult& r) { return time_ratio(r, b); }); },
-          baselines_of(first));
+    if (find(first, kBerth)) {
+      for (const auto& b : baselines_of(first)) {
+        std::vector<std::optional<double>> nodes, time;
+        for (const auto* r : group) {
+          nodes.push_back(node_ratio(*r, b));
+          time.push_back(time_ratio(*r, b));
+        }
+        summary.ratios.push_back({.baseline = b, .nodes = median_of(nodes), .time = median_of(time)});
+      }
     }
+    summaries.push_back(std::move(summary));
+  }
+  return summaries;
+}
+
+std::string format_summary(const std::vector<InstanceResult>& results) {
+  std::string text;
+  for (const auto& summary : summarize(results)) {
+    text += printf_string("summary %s, median over %d seed(s):\n", summary.size.label().c_str(), summary.seeds);
+    text += table_header();
+    for (const auto& s : summary.solvers)
+      text += table_row(s.solver, s.nodes_used, s.objective, s.lower_bound, s.gap, s.worst_violations, s.unplaced,
+                        s.seconds);
+    if (summary.ratios.empty()) continue;
+    text += "  berth / baseline:";
+    for (const auto& r : summary.ratios)
+      text += printf_string("  %s nodes %s time %s;", r.baseline.c_str(), optional_number(r.nodes, "%.3f").c_str(),
+                            optional_number(r.time, "%.2f").c_str());
+    text.back() = '\n';
   }
   return text;
 }
@@ -300,7 +316,26 @@ nlohmann::ordered_json to_json(const std::vector<InstanceResult>& results) {
                          {"solvers", solvers},
                          {"berth_over_baseline", ratios}});
   }
-  return {{"instances", instances}};
+  nlohmann::ordered_json summaries = nlohmann::ordered_json::array();
+  for (const auto& summary : summarize(results)) {
+    nlohmann::ordered_json solvers = nlohmann::ordered_json::array();
+    for (const auto& s : summary.solvers)
+      solvers.push_back({{"solver", s.solver},
+                         {"nodes_used", s.nodes_used},
+                         {"objective", s.objective},
+                         {"lower_bound", optional(s.lower_bound)},
+                         {"gap", optional(s.gap)},
+                         {"worst_violations", s.worst_violations},
+                         {"unplaced", s.unplaced},
+                         {"seconds", s.seconds}});
+    nlohmann::ordered_json ratios = nlohmann::ordered_json::object();
+    for (const auto& r : summary.ratios) ratios[r.baseline] = {{"nodes", optional(r.nodes)}, {"time", optional(r.time)}};
+    summaries.push_back({{"size", summary.size.label()},
+                         {"seeds", summary.seeds},
+                         {"median", solvers},
+                         {"berth_over_baseline", ratios}});
+  }
+  return {{"instances", instances}, {"summary", summaries}};
 }
 
 }  // namespace berth::bench

@@ -71,6 +71,30 @@ double median(std::vector<double> values);
 std::optional<double> node_ratio(const InstanceResult& result, const std::string& baseline);
 std::optional<double> time_ratio(const InstanceResult& result, const std::string& baseline);
 
+// Medians over the seeds of one size.
+struct SolverSummary {
+  std::string solver;
+  double nodes_used = 0;
+  double objective = 0;
+  std::optional<double> lower_bound = {};
+  std::optional<double> gap = {};
+  int worst_violations = 0;  // the worst seed, not the median, so one bad seed shows
+  double unplaced = 0;
+  double seconds = 0;
+};
+struct RatioSummary {
+  std::string baseline;
+  std::optional<double> nodes = {};  // median over seeds of berth's nodes / the baseline's
+  std::optional<double> time = {};   // median over seeds of berth's time / the baseline's
+};
+struct SizeSummary {
+  Size size;
+  int seeds = 0;
+  std::vector<SolverSummary> solvers = {};
+  std::vector<RatioSummary> ratios = {};  // empty unless berth and a baseline ran
+};
+std::vector<SizeSummary> summarize(const std::vector<InstanceResult>& results);
+
 std::string format_instance(const InstanceResult& result);
 // One block per size: medians over its seeds of every column and ratio.
 std::string format_summary(const std::vector<InstanceResult>& results);

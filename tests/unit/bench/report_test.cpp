@@ -37,6 +37,29 @@ TEST(Report, RatiosAreBerthOverBaseline) {
   EXPECT_FALSE(node_ratio(result, kKubeLeast).has_value());  // did not run
 }
 
+TEST(Report, SummaryTakesMediansOverSeedsAndTheWorstViolationCount) {
+  auto instance = [](std::uint64_t seed, int berth_nodes, int bfd_nodes, int bfd_violations) {
+    InstanceResult result{.size = {.nodes = 10, .replicas = 50}, .seed = seed};
+    result.solvers = {{.solver = kBerth, .nodes_used = berth_nodes, .lower_bound = 1.0, .seconds = 1.0},
+                      {.solver = kBestFit, .nodes_used = bfd_nodes, .violations = bfd_violations, .seconds = 0.5}};
+    return result;
+  };
+  const auto summaries = summarize({instance(1, 4, 8, 0), instance(2, 6, 6, 3), instance(3, 5, 10, 0)});
+  ASSERT_EQ(summaries.size(), 1u);
+  const auto& summary = summaries.front();
+  EXPECT_EQ(summary.seeds, 3);
+  ASSERT_EQ(summary.solvers.size(), 2u);
+  EXPECT_DOUBLE_EQ(summary.solvers[0].nodes_used, 5);
+  EXPECT_DOUBLE_EQ(*summary.solvers[0].lower_bound, 1.0);
+  EXPECT_DOUBLE_EQ(summary.solvers[1].nodes_used, 8);
+  EXPECT_EQ(summary.solvers[1].worst_violations, 3);
+  EXPECT_FALSE(summary.solvers[1].lower_bound.has_value());
+  ASSERT_EQ(summary.ratios.size(), 1u);
+  EXPECT_EQ(summary.ratios[0].baseline, kBestFit);
+  EXPECT_DOUBLE_EQ(*summary.ratios[0].nodes, 0.5);  // median of 0.5, 1.0, 0.5
+  EXPECT_DOUBLE_EQ(*summary.ratios[0].time, 2.0);
+}
+
 TEST(Report, RunsTheBaselinesOnAGeneratedInstanceAndReportsThem) {
   const RunOptions options{.solvers = {kKubeLeast, kKubeMost, kBestFit}};
   const auto result = run_instance({.nodes = 100, .replicas = 1000}, 3, options);
@@ -56,6 +79,8 @@ TEST(Report, RunsTheBaselinesOnAGeneratedInstanceAndReportsThem) {
   EXPECT_EQ(json["instances"][0]["size"], "100x1000");
   EXPECT_EQ(json["instances"][0]["solvers"].size(), 3u);
   EXPECT_TRUE(json["instances"][0]["solvers"][0]["lower_bound"].is_null());
+  ASSERT_EQ(json["summary"].size(), 1u);
+  EXPECT_EQ(json["summary"][0]["median"].size(), 3u);
 
   const std::string summary = format_summary({result, result});
   EXPECT_NE(summary.find("summary 100x1000, median over 2 seed(s)"), std::string::npos);
