@@ -41,7 +41,7 @@ class Enumerator {
     } else {
       visit(0, 0, problem_.services[0].replicas);
     }
-    assert(best_.valid_placements > 0);  // the empty placement is always valid
+    assert(best_.placements_enumerated > 0 && best_.objective < std::numeric_limits<double>::infinity());
     return best_;
   }
 
@@ -108,10 +108,11 @@ class Enumerator {
     for (std::uint32_t n = 0; n < nodes_; ++n)
       for (std::uint32_t s = 0; s < services_; ++s)
         if (x_[s * nodes_ + n] > 0) placement.by_node[n].push_back({ServiceId{s}, x_[s * nodes_ + n]});
-    if (!model::check(problem_, placement).empty()) return;  // the model has the last word
-    ++best_.valid_placements;
+    ++best_.placements_enumerated;
     const auto terms = model::evaluate(problem_, placement);
-    if (terms.total() < best_.objective) {
+    // The model has the last word on validity; asking only when a leaf would improve keeps
+    // the enumeration fast, and the pruning above mirrors check(), so nothing is lost.
+    if (terms.total() < best_.objective && model::check(problem_, placement).empty()) {
       best_.objective = terms.total();
       best_.terms = terms;
       best_.placement = std::move(placement);

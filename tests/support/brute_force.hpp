@@ -23,7 +23,7 @@ struct BruteForceResult {
   double objective = 0;          // the optimum
   model::Placement placement;    // one placement that reaches it (the first found)
   model::ObjectiveTerms terms;   // of `placement`
-  std::int64_t valid_placements = 0;  // complete placements that model::check accepted
+  std::int64_t placements_enumerated = 0;  // complete placements within every hard rule
 };
 
 BruteForceResult brute_force(const model::Problem& problem);

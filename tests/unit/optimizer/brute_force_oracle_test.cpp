@@ -59,7 +59,7 @@ TEST(BruteForce, CountsEveryPlacementOfOneServiceOnTwoRoomyNodes) {
   // x0 + x1 ≤ 2: (0,0) (1,0) (2,0) (0,1) (1,1) (0,2).
   const auto problem = a_problem({a_node("n1"), a_node("n2")}, {a_service("web").replicas(2)});
   const auto best = brute_force(problem);
-  EXPECT_EQ(best.valid_placements, 6);
+  EXPECT_EQ(best.placements_enumerated, 6);
   EXPECT_DOUBLE_EQ(best.objective, 1.0);  // both on one node: one node's cost
   EXPECT_EQ(best.placement.placed_per_service(1)[0], 2);
   EXPECT_EQ(model::stats(problem, best.placement).nodes_used, 1);
@@ -121,7 +121,7 @@ TEST(BruteForce, PlacesNothingWhenTheSelectorMatchesNoNode) {
                                  {a_service("web").replicas(2).selector("disk", "ssd").priority(1)});
   const auto best = brute_force(problem);
   EXPECT_DOUBLE_EQ(best.objective, 2 * 1000.0 * 2);
-  EXPECT_EQ(best.valid_placements, 1);
+  EXPECT_EQ(best.placements_enumerated, 1);
   EXPECT_EQ(best.placement, model::Placement::empty_for(problem));
 }
 
