@@ -17,10 +17,10 @@ Master::Master(std::vector<int> replicas, std::vector<double> penalty, std::vect
       best_bound_(-std::numeric_limits<double>::infinity()),
       step_scale_(options.initial_step_scale) {}
 
-double Master::dual_value(const RoundTotals& totals) const {
+double Master::dual_value_at(const std::vector<double>& prices, const RoundTotals& totals) const {
   double value = totals.local_bound_sum;
-  for (std::size_t s = 0; s < prices_.size(); ++s)
-    value += prices_[s] * replicas_[s] + std::min(0.0, penalty_[s] - prices_[s]) * replicas_[s];
+  for (std::size_t s = 0; s < prices.size(); ++s)
+    value += prices[s] * replicas_[s] + std::min(0.0, penalty_[s] - prices[s]) * replicas_[s];
   return value;
 }
 

@@ -39,7 +39,9 @@ class Master {
   double step_scale() const { return step_scale_; }
 
   // L(λ) = Σ_s λ_s r_s + Σ_s min(0, P_s − λ_s) r_s + Σ_n (local lower bound)_n.
-  double dual_value(const RoundTotals& totals) const;
+  double dual_value(const RoundTotals& totals) const { return dual_value_at(prices_, totals); }
+  // The same at other prices (the nodes' answers must be to those prices).
+  double dual_value_at(const std::vector<double>& prices, const RoundTotals& totals) const;
 
   // Records the bound and moves the prices towards a better one.
   void update(const RoundTotals& totals, double dual_value, double best_objective);

@@ -1,6 +1,7 @@
 #include "common/optimizer/recovery.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <limits>
 #include <map>
@@ -74,12 +75,27 @@ WorkingPlacement recover(const Instance& inst, std::vector<LocalProblem>& class_
     }
     for (std::size_t i = 0; i < lp.items.size(); ++i) lp.items[i].limit = limits[i];
   }
-  if (pays_per_node) fill_nodes(wp, rng);
+  if (pays_per_node) {
+    // Open first the node classes that earn most per unit of cost at these prices (the
+    // node types whose mix of resources the prices say is scarce), set cost aside.
+    std::vector<double> earning(inst.node_count(), 0.0);
+    for (std::size_t c = 0; c < class_problems.size(); ++c) {
+      LocalProblem& lp = class_problems[c];
+      const double fixed_cost = lp.fixed_cost;
+      lp.fixed_cost = 0;
+      const LocalAnswer fill = solve_local(lp, {.enumeration_limit = 256, .want_bound = false});
+      lp.fixed_cost = fixed_cost;
+      double earned = 0;
+      for (std::size_t i = 0; i < lp.items.size(); ++i) earned += lp.items[i].price * fill.counts[i];
+      for (const auto n : inst.class_members[c]) earning[n] = earned / std::max(fixed_cost, 1e-9);
+    }
+    fill_nodes(wp, rng, earning);
+  }
   insert_unplaced(wp);
   return wp;
 }
 
-void fill_nodes(WorkingPlacement& wp, std::mt19937_64& rng) {
+void fill_nodes(WorkingPlacement& wp, std::mt19937_64& rng, const std::vector<double>& earning) {
   const Instance& inst = wp.instance();
   const auto& problem = *inst.problem;
   // Cheapest capacity first, bigger nodes first among equals (less fragmentation).
@@ -96,6 +112,7 @@ void fill_nodes(WorkingPlacement& wp, std::mt19937_64& rng) {
     const bool ua = wp.used(a);
     const bool ub = wp.used(b);
     if (ua != ub) return ua;  // fill what is open before opening more
+    if (std::abs(earning[a] - earning[b]) > 1e-9) return earning[a] > earning[b];
     if (unit_cost[a] != unit_cost[b]) return unit_cost[a] < unit_cost[b];
     return size[a] > size[b];
   });

@@ -22,8 +22,9 @@ namespace berth::optimizer {
 WorkingPlacement recover(const Instance& instance, std::vector<LocalProblem>& class_problems,
                          std::vector<LocalAnswer> class_answers, std::uint64_t seed);
 
-// Opens unused nodes, cheapest capacity first, and fills each by the dot-product rule.
-void fill_nodes(WorkingPlacement& placement, std::mt19937_64& rng);
+// Opens unused nodes, highest `earning` first (then cheapest capacity), and fills each by
+// the dot-product rule.
+void fill_nodes(WorkingPlacement& placement, std::mt19937_64& rng, const std::vector<double>& earning);
 
 // Places what is unplaced where it lowers the objective, tightest used node first.
 void insert_unplaced(WorkingPlacement& placement);

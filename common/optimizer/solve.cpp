@@ -29,6 +29,7 @@ namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 constexpr std::int64_t kExactLeaves = 200'000;
+constexpr int kResourcePriceEvaluations = 40;
 
 // The in-process driver: every node class answers each round's prices once; the master
 // adds the answers up (weighted by class size) exactly as it would add networked bids.
@@ -64,52 +65,96 @@ class Rounds {
   std::vector<LocalAnswer> answers_;
 };
 
-// Starting prices: a replica priced at its share of the cheapest capacity, dimension by
-// dimension; the master keeps whichever start gives the best bound.
-std::vector<std::vector<double>> starting_prices(const Instance& inst) {
+// Replica prices from resource prices: λ_s = Σ_r π_r · request_{s,r}, at most the penalty.
+std::vector<double> prices_from_resources(const Instance& inst, const std::vector<double>& resource_prices) {
+  std::vector<double> prices(inst.service_count(), 0.0);
+  for (std::size_t s = 0; s < inst.service_count(); ++s) {
+    for (int r = 0; r < inst.dims; ++r) prices[s] += resource_prices[r] * static_cast<double>(inst.req(s)[r]);
+    prices[s] = std::min(prices[s], inst.penalty[s]);
+  }
+  return prices;
+}
+
+// Starting resource prices: each dimension priced alone at its cheapest capacity, and,
+// where utilisation costs count, every dimension at its marginal cost at the cluster's
+// mean utilisation.
+std::vector<std::vector<double>> starting_resource_prices(const Instance& inst) {
   std::vector<std::vector<double>> starts;
-  starts.emplace_back(inst.service_count(), 0.0);
-  std::vector<double> mixed(inst.service_count(), 0.0);
+  starts.emplace_back(inst.dims, 0.0);
   for (int r = 0; r < inst.dims; ++r) {
     double cheapest = kInfinity;
     for (std::size_t n = 0; n < inst.node_count(); ++n)
       if (inst.cap(n)[r] > 0 && inst.node_cost[n] > 0)
         cheapest = std::min(cheapest, inst.node_cost[n] / static_cast<double>(inst.cap(n)[r]));
     if (cheapest == kInfinity) continue;
-    std::vector<double> prices(inst.service_count());
-    for (std::size_t s = 0; s < inst.service_count(); ++s) {
-      prices[s] = std::min(inst.penalty[s], cheapest * static_cast<double>(inst.req(s)[r]));
-      mixed[s] = std::max(mixed[s], prices[s]);
-    }
-    starts.push_back(std::move(prices));
+    std::vector<double> single(inst.dims, 0.0);
+    single[r] = cheapest;
+    starts.push_back(std::move(single));
   }
-  if (starts.size() > 2) starts.push_back(std::move(mixed));
-  // Utilisation costs: a replica priced at its marginal cost on a node loaded to the
-  // cluster's mean utilisation (and at half and twice that, as the mean is uneven).
   const auto& w = inst.problem->objective.weights;
   if (w.load_spread > 0 || w.balance > 0) {
     std::vector<double> demand(inst.dims, 0.0);
-    std::vector<double> capacity(inst.dims, 0.0);
     for (std::size_t s = 0; s < inst.service_count(); ++s)
       for (int r = 0; r < inst.dims; ++r) demand[r] += static_cast<double>(inst.req(s)[r]) * inst.replicas[s];
     int dims = 0;
+    for (int r = 0; r < inst.dims; ++r) dims += inst.dim_scale[r] > 0 ? 1 : 0;
+    std::vector<double> marginal(inst.dims, 0.0);
     for (int r = 0; r < inst.dims; ++r) {
-      capacity[r] = inst.dim_scale[r] * static_cast<double>(inst.node_count());
-      dims += capacity[r] > 0 ? 1 : 0;
+      if (inst.dim_scale[r] <= 0) continue;
+      const double capacity = inst.dim_scale[r] * static_cast<double>(inst.node_count());
+      marginal[r] = 2.0 * w.load_spread * (demand[r] / capacity) / (inst.dim_scale[r] * dims);
     }
-    for (const double scale : {0.5, 1.0, 2.0}) {
-      std::vector<double> prices(inst.service_count(), 0.0);
-      for (std::size_t s = 0; s < inst.service_count(); ++s) {
-        for (int r = 0; r < inst.dims; ++r)
-          if (capacity[r] > 0)
-            prices[s] += scale * 2.0 * w.load_spread * (demand[r] / capacity[r]) * static_cast<double>(inst.req(s)[r]) /
-                         (inst.dim_scale[r] * dims);
-        prices[s] = std::min(prices[s], inst.penalty[s]);
-      }
-      starts.push_back(std::move(prices));
-    }
+    starts.push_back(std::move(marginal));
   }
   return starts;
+}
+
+// The dual is flat in most directions at a binpacking optimum and a per-service
+// subgradient flip-flops there, so the prices first move in the few dimensions that
+// matter: replica prices proportional to resources, π found by a coordinate search on
+// the dual value (each evaluation is one round of the nodes' answers).
+std::vector<double> search_resource_prices(const Instance& inst, Rounds& driver, int evaluations, double& bound) {
+  Master probe(inst.replicas, inst.penalty, std::vector<double>(inst.service_count(), 0.0));
+  auto value_at = [&](const std::vector<double>& resource_prices) {
+    const auto prices = prices_from_resources(inst, resource_prices);
+    return probe.dual_value_at(prices, driver.answer(prices));
+  };
+  std::vector<double> best;
+  double best_value = -kInfinity;
+  std::vector<double> scale(inst.dims, 0.0);
+  for (auto& start : starting_resource_prices(inst)) {
+    for (int r = 0; r < inst.dims; ++r) scale[r] = std::max(scale[r], start[r]);
+    const double value = value_at(start);
+    --evaluations;
+    if (value > best_value) {
+      best_value = value;
+      best = std::move(start);
+    }
+  }
+  for (double step = 0.5; step > 0.01 && evaluations > 0; step /= 2) {
+    bool improved = true;
+    while (improved && evaluations > 0) {
+      improved = false;
+      for (int r = 0; r < inst.dims && evaluations > 0; ++r) {
+        if (scale[r] <= 0) continue;
+        for (const double direction : {1.0, -1.0}) {
+          std::vector<double> trial = best;
+          trial[r] = std::max(0.0, trial[r] + direction * step * scale[r]);
+          if (trial[r] == best[r]) continue;
+          const double value = value_at(trial);
+          --evaluations;
+          if (value > best_value + 1e-9 * std::max(1.0, std::abs(best_value))) {
+            best_value = value;
+            best = std::move(trial);
+            improved = true;
+            break;
+          }
+        }
+      }
+    }
+  }
+  bound = std::max(bound, best_value);
+  return prices_from_resources(inst, best);
 }
 
 bool recovery_round(int round) { return (round & (round + 1)) == 0 || round % 40 == 39; }
@@ -146,17 +191,7 @@ Solution solve(const model::Problem& problem, const SolveOptions& options) {
 
   if (!best || relative_gap(best->objective(), bound) > 0) {
     Rounds driver(inst, options);
-    std::vector<double> start;
-    double start_bound = -kInfinity;
-    for (auto& prices : starting_prices(inst)) {
-      Master probe(inst.replicas, inst.penalty, prices);
-      const double value = probe.dual_value(driver.answer(prices));
-      if (value > start_bound) {
-        start_bound = value;
-        start = std::move(prices);
-      }
-    }
-    Master master(inst.replicas, inst.penalty, start);
+    Master master(inst.replicas, inst.penalty, search_resource_prices(inst, driver, kResourcePriceEvaluations, bound));
     for (rounds = 0; rounds < options.max_rounds; ++rounds) {
       const RoundTotals totals = driver.answer(master.prices());
       const double value = master.dual_value(totals);
