@@ -12,6 +12,7 @@ namespace {
 
 constexpr std::size_t kTargetsPerReplica = 100000;
 constexpr std::size_t kMinVictims = 64;
+constexpr std::size_t kReplacementTries = 4;
 constexpr double kFullEnough = 0.98;  // mean utilisation above which a node takes nothing useful
 
 struct Move {
@@ -79,6 +80,75 @@ class Search {
       wp_.add(it->from, it->service, it->count);
     }
     return false;
+  }
+
+  // Moves everything on `from` to the empty node `to`; keeps it only if it pays.
+  bool try_replace(std::size_t from, std::size_t to) {
+    const double before = wp_.node_cost(from) + wp_.node_cost(to);
+    const auto hosted = wp_.hosted(from);
+    std::vector<Move> moves;
+    bool complete = true;
+    for (const auto& sc : hosted) {
+      const std::uint32_t s = sc.service.value;
+      wp_.remove(from, s, sc.count);
+      ++work_;
+      if (!wp_.can_add(to, s, sc.count)) {
+        wp_.add(from, s, sc.count);
+        complete = false;
+        break;
+      }
+      wp_.add(to, s, sc.count);
+      moves.push_back({from, to, s, sc.count});
+    }
+    bool valid = complete;
+    for (const auto& m : moves) valid = valid && wp_.spread_ok(m.service);
+    if (valid && wp_.node_cost(from) + wp_.node_cost(to) - before < -1e-9) return true;
+    for (auto it = moves.rbegin(); it != moves.rend(); ++it) {
+      wp_.remove(it->to, it->service, it->count);
+      wp_.add(it->from, it->service, it->count);
+    }
+    return false;
+  }
+
+  // Swap a used node for an unused one of another class that costs less and takes all of
+  // its replicas: on clusters with several node types, the cheapest mix of types.
+  bool replace_nodes() {
+    std::vector<std::vector<std::uint32_t>> unused(inst_.class_members.size());
+    for (std::size_t c = 0; c < inst_.class_members.size(); ++c)
+      for (const auto n : inst_.class_members[c])
+        if (!wp_.used(n)) unused[c].push_back(n);
+    std::vector<std::uint32_t> used;
+    for (std::uint32_t n = 0; n < inst_.node_count(); ++n)
+      if (wp_.used(n)) used.push_back(n);
+    std::sort(used.begin(), used.end(), [&](auto a, auto b) {
+      return inst_.node_cost[a] != inst_.node_cost[b] ? inst_.node_cost[a] > inst_.node_cost[b] : a < b;
+    });
+    bool improved = false;
+    for (const auto from : used) {
+      if (exhausted()) break;
+      for (auto& candidates : unused) {
+        // Unused nodes of one class differ only by spread domain: try one per domain label.
+        bool replaced = false;
+        for (std::size_t k = 0; k < candidates.size() && k < kReplacementTries; ++k) {
+          const auto to = candidates[k];
+          if (inst_.node_cost[to] >= inst_.node_cost[from] || !fits_all(from, to)) break;
+          if (try_replace(from, to)) {
+            candidates.erase(candidates.begin() + static_cast<std::ptrdiff_t>(k));
+            unused[inst_.class_of_node[from]].push_back(static_cast<std::uint32_t>(from));
+            replaced = improved = true;
+            break;
+          }
+        }
+        if (replaced) break;
+      }
+    }
+    return improved;
+  }
+
+  bool fits_all(std::size_t from, std::size_t to) const {
+    for (int r = 0; r < inst_.dims; ++r)
+      if (wp_.used_resources(from)[r] > inst_.cap(to)[r]) return false;
+    return true;
   }
 
   // Try to close the emptiest used nodes, their replicas going to the fullest that fit.
@@ -175,7 +245,10 @@ void improve(WorkingPlacement& wp, const ImproveOptions& options) {
   for (int pass = 0; pass < 8 && !search.exhausted(); ++pass) {
     const double before = wp.objective();
     insert_unplaced(wp);
-    if (closes_nodes) search.empty_nodes();
+    if (closes_nodes) {
+      search.empty_nodes();
+      search.replace_nodes();
+    }
     if (shifts_pay) search.shift_replicas();
     if (wp.objective() >= before - 1e-9) break;
   }

@@ -28,10 +28,11 @@ std::string signature(const model::Node& node) {
 }
 
 // Two nodes fall in one class when everything their local subproblem depends on is equal:
-// eligibility signature, capacity, cost, and what runs there.
-std::string class_key(const model::Node& node, const std::string& node_signature) {
+// the services they may host (not the labels: nodes in different zones that admit the same
+// services answer alike), state, capacity, cost, and what runs there.
+std::string class_key(const model::Node& node, int eligible_set) {
   std::ostringstream key;
-  key << node_signature << '|';
+  key << eligible_set << '|' << static_cast<int>(node.state) << '|';
   for (const auto c : node.capacity) key << c << ',';
   key << '|' << node.cost << '|';
   for (const auto& sc : node.running) key << sc.service.value << ':' << sc.count << ';';
@@ -95,6 +96,8 @@ Instance make_instance(const model::Problem& problem) {
   // class: a real cluster has a handful of each, however many nodes it has.
   std::map<std::string, std::vector<std::uint32_t>> eligible_by_signature;
   std::map<std::string, std::uint32_t> representative;
+  std::map<std::vector<std::uint32_t>, int> eligible_sets;  // distinct eligible lists
+  std::map<std::string, int> eligible_set_of_signature;
   std::map<std::string, int> classes;
   inst.class_of_node.resize(node_count);
   for (std::uint32_t n = 0; n < node_count; ++n) {
@@ -102,10 +105,14 @@ Instance make_instance(const model::Problem& problem) {
     const std::string node_signature = signature(node);
     auto [eligible, new_signature] = eligible_by_signature.try_emplace(node_signature);
     if (new_signature) representative[node_signature] = n;
-    if (new_signature)
+    if (new_signature) {
       for (std::uint32_t s = 0; s < service_count; ++s)
         if (model::is_eligible(node, problem.services[s])) eligible->second.push_back(s);
-    const auto [it, new_class] = classes.emplace(class_key(node, node_signature), static_cast<int>(inst.class_members.size()));
+      const auto set = eligible_sets.emplace(eligible->second, static_cast<int>(eligible_sets.size())).first;
+      eligible_set_of_signature[node_signature] = set->second;
+    }
+    const auto [it, new_class] = classes.emplace(class_key(node, eligible_set_of_signature[node_signature]),
+                                                 static_cast<int>(inst.class_members.size()));
     if (new_class) {
       inst.class_members.emplace_back();
       inst.class_candidates.emplace_back();

@@ -9,6 +9,7 @@ namespace berth::optimizer {
 namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
+constexpr std::size_t kMissesBeforeFull = 256;
 
 double utilisation_cost(const LocalProblem& lp, const std::vector<std::int64_t>& used) {
   if (lp.load_spread_weight == 0 && lp.balance_weight == 0) return 0;
@@ -81,6 +82,7 @@ struct Piece {
 // Greedy for a node that pays linear costs only: best earnings per size first.
 std::vector<std::int32_t> greedy_linear(const LocalProblem& lp) {
   std::vector<Piece> pieces;
+  pieces.reserve(lp.items.size());
   for (std::size_t i = 0; i < lp.items.size(); ++i) {
     const auto& item = lp.items[i];
     const double base = item.price - lp.colocation_weight * lp.unmet_preferences[i];
@@ -90,21 +92,32 @@ std::vector<std::int32_t> greedy_linear(const LocalProblem& lp) {
       pieces.push_back({i, kept, base + lp.migration_weight, (base + lp.migration_weight) / size});
     if (item.limit > kept && base > 0) pieces.push_back({i, item.limit - kept, base, base / size});
   }
-  std::sort(pieces.begin(), pieces.end(), [](const Piece& a, const Piece& b) {
-    return a.ratio != b.ratio ? a.ratio > b.ratio : a.item < b.item;
-  });
+  auto better = [](const Piece& a, const Piece& b) { return a.ratio != b.ratio ? a.ratio > b.ratio : a.item < b.item; };
   std::vector<std::int32_t> counts(lp.items.size(), 0);
   std::vector<int> blocked(lp.items.size(), 0);
   std::vector<std::int64_t> used(lp.dims, 0);
-  for (const auto& piece : pieces) {
-    if (blocked[piece.item] > 0) continue;
-    const auto take = static_cast<std::int32_t>(std::min<std::int64_t>(piece.count, room_for(lp, used, piece.item)));
-    if (take <= 0) continue;
-    if (counts[piece.item] == 0)
-      for (const int j : lp.conflicts[piece.item]) ++blocked[j];
-    counts[piece.item] += take;
-    const auto* d = lp.demand_of(piece.item);
-    for (int r = 0; r < lp.dims; ++r) used[r] += d[r] * take;
+  // A node holds a few dozen of thousands of candidates: order a growing prefix only, and
+  // stop once a long run of pieces no longer fits.
+  std::size_t done = 0;
+  std::size_t misses = 0;
+  for (std::size_t prefix = 64; done < pieces.size() && misses < kMissesBeforeFull; prefix *= 4) {
+    const auto end = static_cast<std::ptrdiff_t>(std::min(prefix, pieces.size()));
+    std::partial_sort(pieces.begin() + static_cast<std::ptrdiff_t>(done), pieces.begin() + end, pieces.end(), better);
+    for (; done < static_cast<std::size_t>(end) && misses < kMissesBeforeFull; ++done) {
+      const Piece& piece = pieces[done];
+      if (blocked[piece.item] > 0) continue;
+      const auto take = static_cast<std::int32_t>(std::min<std::int64_t>(piece.count, room_for(lp, used, piece.item)));
+      if (take <= 0) {
+        ++misses;
+        continue;
+      }
+      misses = 0;
+      if (counts[piece.item] == 0)
+        for (const int j : lp.conflicts[piece.item]) ++blocked[j];
+      counts[piece.item] += take;
+      const auto* d = lp.demand_of(piece.item);
+      for (int r = 0; r < lp.dims; ++r) used[r] += d[r] * take;
+    }
   }
   return counts;
 }

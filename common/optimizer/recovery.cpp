@@ -11,6 +11,8 @@
 namespace berth::optimizer {
 namespace {
 
+constexpr std::size_t kShapeWindow = 64;
+
 double node_size(const Instance& inst, std::size_t n) {
   double size = 1e-9;
   for (int r = 0; r < inst.dims; ++r)
@@ -132,8 +134,8 @@ void fill_nodes(WorkingPlacement& wp, std::mt19937_64& rng, const std::vector<do
     int unplaced = 0;
     std::size_t first_live = 0;  // services before it are fully placed
   };
-  std::vector<bool> blocked;
   std::vector<std::pair<std::uint32_t, int>> added;
+  std::vector<std::size_t> window;
   for (const int level : levels) {
     std::vector<Shape> shapes;
     std::map<std::vector<std::int64_t>, std::size_t> shape_of;
@@ -147,39 +149,71 @@ void fill_nodes(WorkingPlacement& wp, std::mt19937_64& rng, const std::vector<do
       shapes[it->second].unplaced += wp.unplaced(s);
       left += wp.unplaced(s);
     }
+    // Shapes largest first; a node looks at a window of the largest that still fit, since
+    // the dot-product choice is nearly always among them.
+    std::vector<std::size_t> live;
+    auto rebuild_live = [&] {
+      live.clear();
+      for (std::size_t k = 0; k < shapes.size(); ++k)
+        if (shapes[k].unplaced > 0) live.push_back(k);
+      std::stable_sort(live.begin(), live.end(), [&](std::size_t a, std::size_t b) {
+        return inst.size_of(shapes[a].representative) > inst.size_of(shapes[b].representative);
+      });
+    };
+    rebuild_live();
+    std::size_t dead = 0;
     for (const std::uint32_t n : order) {
       if (left <= 0) break;
+      if (dead > live.size() / 4) {  // drop exhausted shapes now and then, not every node
+        std::erase_if(live, [&](std::size_t k) { return shapes[k].unplaced <= 0; });
+        dead = 0;
+      }
       const auto* cap = inst.cap(n);
       const double before = wp.node_cost(n);
-      blocked.assign(shapes.size(), false);
+      auto fits = [&](std::size_t k) {
+        const auto* req = inst.req(shapes[k].representative);
+        const auto* used = wp.used_resources(n);
+        for (int r = 0; r < inst.dims; ++r)
+          if (used[r] + req[r] > cap[r]) return false;
+        return true;
+      };
+      std::size_t next = 0;
+      auto refill = [&] {
+        while (window.size() < kShapeWindow && next < live.size()) {
+          const std::size_t k = live[next++];
+          if (shapes[k].unplaced > 0 && fits(k)) window.push_back(k);
+        }
+      };
+      window.clear();
       added.clear();
+      refill();
       // Dot-product rule for vector packing: the replica whose demand best matches the
       // room left, so a node's dimensions fill together instead of one running out first.
-      for (;;) {
+      while (!window.empty()) {
         const auto* used = wp.used_resources(n);
-        std::size_t best = shapes.size();
+        std::erase_if(window, [&](std::size_t k) { return shapes[k].unplaced <= 0 || !fits(k); });
+        std::size_t best = window.size();
         double best_score = -1;
-        for (std::size_t k = 0; k < shapes.size(); ++k) {
-          if (blocked[k] || shapes[k].unplaced <= 0) continue;
+        for (std::size_t w = 0; w < window.size(); ++w) {
+          const std::size_t k = window[w];
           const auto* req = inst.req(shapes[k].representative);
           double score = 0;
-          bool fits = true;
-          for (int r = 0; r < inst.dims && fits; ++r) {
-            fits = used[r] + req[r] <= cap[r];
-            if (cap[r] > 0) {
-              const double c = static_cast<double>(cap[r]);
-              score += (static_cast<double>(req[r]) / c) * (static_cast<double>(cap[r] - used[r]) / c);
-            }
+          for (int r = 0; r < inst.dims; ++r) {
+            if (cap[r] <= 0) continue;
+            const double c = static_cast<double>(cap[r]);
+            score += (static_cast<double>(req[r]) / c) * (static_cast<double>(cap[r] - used[r]) / c);
           }
-          if (!fits) {
-            blocked[k] = true;  // the node only fills up: it will not fit later either
-          } else if (score > best_score) {
+          if (score > best_score || (score == best_score && k < window[best])) {
             best_score = score;
-            best = k;
+            best = w;
           }
         }
-        if (best == shapes.size()) break;
-        Shape& shape = shapes[best];
+        if (best == window.size()) {
+          refill();
+          if (window.empty()) break;
+          continue;
+        }
+        Shape& shape = shapes[window[best]];
         const auto none = static_cast<std::uint32_t>(inst.service_count());
         std::uint32_t chosen = none;
         while (shape.first_live < shape.services.size() && wp.unplaced(shape.services[shape.first_live]) <= 0)
@@ -191,18 +225,21 @@ void fill_nodes(WorkingPlacement& wp, std::mt19937_64& rng, const std::vector<do
             break;
           }
         }
-        if (chosen == none) {
-          blocked[best] = true;
+        if (chosen == none) {  // the rules keep this shape off this node
+          window[best] = window.back();
+          window.pop_back();
+          refill();
           continue;
         }
         wp.add(n, chosen);
-        --shape.unplaced;
+        if (--shape.unplaced == 0) ++dead;
         --left;
         if (!added.empty() && added.back().first == chosen) {
           ++added.back().second;
         } else {
           added.emplace_back(chosen, 1);
         }
+        if (window.size() < kShapeWindow / 2) refill();
       }
       if (added.empty()) continue;
       double saved_penalty = 0;
@@ -215,6 +252,7 @@ void fill_nodes(WorkingPlacement& wp, std::mt19937_64& rng, const std::vector<do
           shape.unplaced += k;
           shape.first_live = 0;
         }
+        rebuild_live();  // shapes it had exhausted are live again
       }
     }
   }

@@ -30,6 +30,7 @@ namespace {
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 constexpr std::int64_t kExactLeaves = 200'000;
 constexpr int kResourcePriceEvaluations = 40;
+constexpr double kPriceSearchShare = 0.3;
 
 // The in-process driver: every node class answers each round's prices once; the master
 // adds the answers up (weighted by class size) exactly as it would add networked bids.
@@ -113,7 +114,8 @@ std::vector<std::vector<double>> starting_resource_prices(const Instance& inst) 
 // subgradient flip-flops there, so the prices first move in the few dimensions that
 // matter: replica prices proportional to resources, π found by a coordinate search on
 // the dual value (each evaluation is one round of the nodes' answers).
-std::vector<double> search_resource_prices(const Instance& inst, Rounds& driver, int evaluations, double& bound) {
+std::vector<double> search_resource_prices(const Instance& inst, Rounds& driver, int evaluations,
+                                           const std::function<bool()>& stop, double& bound) {
   Master probe(inst.replicas, inst.penalty, std::vector<double>(inst.service_count(), 0.0));
   auto value_at = [&](const std::vector<double>& resource_prices) {
     const auto prices = prices_from_resources(inst, resource_prices);
@@ -131,11 +133,11 @@ std::vector<double> search_resource_prices(const Instance& inst, Rounds& driver,
       best = std::move(start);
     }
   }
-  for (double step = 0.5; step > 0.01 && evaluations > 0; step /= 2) {
+  for (double step = 0.5; step > 0.01 && evaluations > 0 && !stop(); step /= 2) {
     bool improved = true;
-    while (improved && evaluations > 0) {
+    while (improved && evaluations > 0 && !stop()) {
       improved = false;
-      for (int r = 0; r < inst.dims && evaluations > 0; ++r) {
+      for (int r = 0; r < inst.dims && evaluations > 0 && !stop(); ++r) {
         if (scale[r] <= 0) continue;
         for (const double direction : {1.0, -1.0}) {
           std::vector<double> trial = best;
@@ -191,7 +193,13 @@ Solution solve(const model::Problem& problem, const SolveOptions& options) {
 
   if (!best || relative_gap(best->objective(), bound) > 0) {
     Rounds driver(inst, options);
-    Master master(inst.replicas, inst.penalty, search_resource_prices(inst, driver, kResourcePriceEvaluations, bound));
+    // The search may take a share of the time limit; the rest goes to recovery and search.
+    auto search_done = [&options] {
+      return options.elapsed_seconds && options.time_limit_seconds > 0 &&
+             options.elapsed_seconds() >= kPriceSearchShare * options.time_limit_seconds;
+    };
+    Master master(inst.replicas, inst.penalty,
+                  search_resource_prices(inst, driver, kResourcePriceEvaluations, search_done, bound));
     for (rounds = 0; rounds < options.max_rounds; ++rounds) {
       const RoundTotals totals = driver.answer(master.prices());
       const double value = master.dual_value(totals);
