@@ -26,6 +26,7 @@ struct Config {
                                       berth::bench::kBestFit};
   double time_limit_seconds = 10;
   int kube_percentage = 0;
+  std::string families = "mixed";
   std::string json_path;
 };
 
@@ -40,6 +41,8 @@ int run(const Config& config) {
     sizes.push_back(*size);
   }
   const berth::bench::RunOptions options{.time_limit_seconds = config.time_limit_seconds,
+                                         .families = config.families == "general" ? berth::bench::NodeFamilies::general
+                                                                                  : berth::bench::NodeFamilies::mixed,
                                          .kube_percentage_of_nodes_to_score = config.kube_percentage,
                                          .solvers = config.solvers};
 
@@ -94,6 +97,9 @@ int main(int argc, char** argv) {
   app.add_option("--kube-percentage", config.kube_percentage,
                  "kube-scheduler's percentageOfNodesToScore (0: its adaptive default)")
       ->check(CLI::Range(0, 100));
+  app.add_option("--families", config.families,
+                 "node families: mixed (general, compute, memory, GPU) or general (1:4 nodes, cost ∝ size)")
+      ->check(CLI::IsMember({"mixed", "general"}));
   app.add_option("--json", config.json_path, "also write the results as JSON to this file");
   try {
     app.parse(argc, argv);

@@ -141,7 +141,8 @@ std::vector<model::Node> make_nodes(const GeneratorSpec& spec, Rng& rng) {
   const int dedicated_nodes =
       spec.dedicated_node_share > 0 ? std::max(spec.nodes >= 50 ? 1 : 0, share_of(spec.nodes, spec.dedicated_node_share)) : 0;
   std::vector<double> weights;
-  for (const auto& type : kNodeTypes) weights.push_back(type.weight);
+  for (const auto& type : kNodeTypes)
+    weights.push_back(spec.families == NodeFamilies::general && type.price_factor != 1.0 ? 0.0 : type.weight);
   std::vector<double> gpu_weights;
   for (const auto& type : kGpuTypes) gpu_weights.push_back(type.weight);
 

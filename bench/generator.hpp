@@ -22,6 +22,11 @@
 
 namespace berth::bench {
 
+enum class NodeFamilies {
+  mixed,    // general 1:4, compute 1:2 (cheaper per core), memory 1:8 (dearer), GPU nodes
+  general,  // general-purpose 1:4 nodes only (cost ∝ size), GPU nodes as in mixed
+};
+
 struct GeneratorSpec {
   int nodes = 100;
   int replicas = 1000;
@@ -42,6 +47,7 @@ struct GeneratorSpec {
   double max_per_node_share = 0.10;    // max_per_node 1 where the replicas fit on distinct nodes
   double avoid_share = 0.05;           // avoid one other service
   model::Strategy strategy = model::Strategy::binpack;
+  NodeFamilies families = NodeFamilies::mixed;
 };
 
 model::Problem generate_cluster(const GeneratorSpec& spec);

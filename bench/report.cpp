@@ -149,7 +149,8 @@ std::optional<Size> parse_size(const std::string& text) {
 InstanceResult run_instance(const Size& size, std::uint64_t seed, const RunOptions& options) {
   InstanceResult result{.size = size, .seed = seed};
   const auto start = Clock::now();
-  const model::Problem problem = generate_cluster({.nodes = size.nodes, .replicas = size.replicas, .seed = seed});
+  const model::Problem problem =
+      generate_cluster({.nodes = size.nodes, .replicas = size.replicas, .seed = seed, .families = options.families});
   result.generate_seconds = seconds_since(start);
   result.services = static_cast<int>(problem.services.size());
   result.resources = problem.resources;

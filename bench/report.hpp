@@ -14,6 +14,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "bench/generator.hpp"
+
 namespace berth::bench {
 
 struct Size {
@@ -56,6 +58,7 @@ struct InstanceResult {
 
 struct RunOptions {
   double time_limit_seconds = 10;  // berth's; 0 for none
+  NodeFamilies families = NodeFamilies::mixed;
   std::uint64_t kube_seed = 1;
   int kube_percentage_of_nodes_to_score = 0;  // 0: kube-scheduler's adaptive default
   std::vector<std::string> solvers = {kBerth, kKubeLeast, kKubeMost, kBestFit};

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
 #include "common/model/rules.hpp"
 
@@ -64,6 +65,18 @@ TEST(Generator, ResourcesAreCpuMemoryAndGpuWithOneEntryPerDimension) {
   EXPECT_EQ(problem.resources, (std::vector<std::string>{"cpu", "memory", "gpu"}));
   for (const auto& node : problem.nodes) EXPECT_EQ(node.capacity.size(), 3u) << node.name;
   for (const auto& service : problem.services) EXPECT_EQ(service.request.size(), 3u) << service.name;
+}
+
+TEST(Generator, GeneralFamiliesHaveOnlyOneToFourNodesBesidesGpuNodes) {
+  const auto mixed = generate_cluster({.nodes = 300, .replicas = 3000, .seed = 6});
+  const auto general = generate_cluster({.nodes = 300, .replicas = 3000, .seed = 6, .families = NodeFamilies::general});
+  auto family_of = [](const model::Node& node) { return node.labels.at("type").substr(0, 1); };
+  std::set<std::string> mixed_families;
+  for (const auto& node : mixed.nodes) mixed_families.insert(family_of(node));
+  std::set<std::string> general_families;
+  for (const auto& node : general.nodes) general_families.insert(family_of(node));
+  EXPECT_TRUE(mixed_families.contains("c") && mixed_families.contains("r"));
+  EXPECT_EQ(general_families, (std::set<std::string>{"g", "m"}));
 }
 
 TEST(Generator, ReplicaCountsAreHeavyTailed) {
