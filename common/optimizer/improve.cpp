@@ -29,17 +29,6 @@ class Search {
 
   bool exhausted() const { return work_ > options_.work_budget || (options_.out_of_time && options_.out_of_time()); }
 
-  double fill_of(std::size_t n) const {
-    double fill = 0;
-    int dims = 0;
-    for (int r = 0; r < inst_.dims; ++r) {
-      if (inst_.cap(n)[r] <= 0) continue;
-      fill += static_cast<double>(wp_.used_resources(n)[r]) / static_cast<double>(inst_.cap(n)[r]);
-      ++dims;
-    }
-    return dims > 0 ? fill / dims : 0.0;
-  }
-
   // Moves every replica off `victim` onto `targets`; keeps the result only if it pays.
   bool try_empty(std::size_t victim, const std::vector<std::uint32_t>& targets) {
     std::vector<std::pair<std::size_t, double>> touched{{victim, wp_.node_cost(victim)}};
@@ -159,7 +148,7 @@ class Search {
     for (std::uint32_t n = 0; n < inst_.node_count(); ++n)
       if (wp_.used(n)) used.push_back(n);
     std::vector<double> fill(inst_.node_count(), 0.0);
-    for (const auto n : used) fill[n] = fill_of(n);
+    for (const auto n : used) fill[n] = wp_.fill(n);
     std::vector<std::uint32_t> victims = used;
     std::sort(victims.begin(), victims.end(), [&](auto a, auto b) { return fill[a] != fill[b] ? fill[a] < fill[b] : a < b; });
     victims.resize(std::min(victims.size(), std::max<std::size_t>(kMinVictims, victims.size() / 2)));

@@ -5,6 +5,8 @@
 #include <limits>
 #include <numeric>
 
+#include "common/optimizer/utilisation.hpp"
+
 namespace berth::optimizer {
 namespace {
 
@@ -12,24 +14,7 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
 constexpr std::size_t kMissesBeforeFull = 256;
 
 double utilisation_cost(const LocalProblem& lp, const std::vector<std::int64_t>& used) {
-  if (lp.load_spread_weight == 0 && lp.balance_weight == 0) return 0;
-  double u[64];
-  int dims = 0;
-  double mean = 0;
-  for (int r = 0; r < lp.dims && dims < 64; ++r) {
-    if (lp.capacity[r] <= 0) continue;
-    u[dims] = static_cast<double>(used[r]) / static_cast<double>(lp.capacity[r]);
-    mean += u[dims++];
-  }
-  if (dims == 0) return 0;
-  mean /= dims;
-  double squares = 0;
-  double deviation = 0;
-  for (int r = 0; r < dims; ++r) {
-    squares += u[r] * u[r];
-    deviation += (u[r] - mean) * (u[r] - mean);
-  }
-  return (lp.load_spread_weight * squares + lp.balance_weight * deviation) / dims;
+  return optimizer::utilisation_cost(lp.load_spread_weight, lp.balance_weight, used.data(), lp.capacity.data(), lp.dims);
 }
 
 bool fits(const LocalProblem& lp, const std::vector<std::int64_t>& used, std::size_t item, std::int64_t count) {

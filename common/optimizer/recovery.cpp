@@ -20,18 +20,6 @@ double node_size(const Instance& inst, std::size_t n) {
   return size;
 }
 
-double fill_of(const WorkingPlacement& wp, std::size_t n) {
-  const auto& inst = wp.instance();
-  double fill = 0;
-  int dims = 0;
-  for (int r = 0; r < inst.dims; ++r) {
-    if (inst.cap(n)[r] <= 0) continue;
-    fill += static_cast<double>(wp.used_resources(n)[r]) / static_cast<double>(inst.cap(n)[r]);
-    ++dims;
-  }
-  return dims > 0 ? fill / dims : 0.0;
-}
-
 }  // namespace
 
 WorkingPlacement recover(const Instance& inst, std::vector<LocalProblem>& class_problems,
@@ -275,7 +263,7 @@ void insert_unplaced(WorkingPlacement& wp) {
   std::vector<std::uint32_t> free_nodes;
   for (std::uint32_t n = 0; n < inst.node_count(); ++n) (wp.used(n) ? used_nodes : free_nodes).push_back(n);
   std::vector<double> key(inst.node_count());
-  for (const auto n : used_nodes) key[n] = -fill_of(wp, n);
+  for (const auto n : used_nodes) key[n] = -wp.fill(n);
   for (const auto n : free_nodes) key[n] = inst.node_cost[n] / node_size(inst, n);
   auto by_key = [&](std::uint32_t a, std::uint32_t b) { return key[a] != key[b] ? key[a] < key[b] : a < b; };
   std::sort(used_nodes.begin(), used_nodes.end(), by_key);

@@ -1,6 +1,7 @@
 #include "common/optimizer/solve.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -36,7 +37,7 @@ constexpr double kPriceSearchShare = 0.3;
 // adds the answers up (weighted by class size) exactly as it would add networked bids.
 class Rounds {
  public:
-  Rounds(const Instance& inst, const SolveOptions& options) : inst_(inst), options_(options) {
+  explicit Rounds(const Instance& inst) : inst_(inst) {
     for (const auto& members : inst.class_members) problems_.push_back(build_local_problem(inst, members.front()));
     answers_.resize(problems_.size());
   }
@@ -61,7 +62,6 @@ class Rounds {
 
  private:
   const Instance& inst_;
-  const SolveOptions& options_;
   std::vector<LocalProblem> problems_;
   std::vector<LocalAnswer> answers_;
 };
@@ -192,8 +192,9 @@ Solution solve(const model::Problem& problem, const SolveOptions& options) {
   }
 
   if (!best || relative_gap(best->objective(), bound) > 0) {
-    Rounds driver(inst, options);
-    // The search may take a share of the time limit; the rest goes to recovery and search.
+    Rounds driver(inst);
+    // The price search may take a share of the time limit; the rest goes to recovery and
+    // local search.
     auto search_done = [&options] {
       return options.elapsed_seconds && options.time_limit_seconds > 0 &&
              options.elapsed_seconds() >= kPriceSearchShare * options.time_limit_seconds;
@@ -229,6 +230,8 @@ Solution solve(const model::Problem& problem, const SolveOptions& options) {
   solution.placement = best->to_placement();
   solution.terms = model::evaluate(problem, solution.placement);
   solution.objective = solution.terms.total();
+  // A bound above a valid placement's objective would be a bug, not rounding noise.
+  assert(bound <= solution.objective + 1e-6 * std::max(1.0, std::abs(solution.objective)));
   solution.lower_bound = std::min(bound, solution.objective);
   solution.gap = relative_gap(solution.objective, solution.lower_bound);
   solution.proven_optimal = solution.gap == 0.0;

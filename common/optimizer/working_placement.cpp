@@ -4,6 +4,8 @@
 #include <cassert>
 #include <limits>
 
+#include "common/optimizer/utilisation.hpp"
+
 namespace berth::optimizer {
 namespace {
 
@@ -119,29 +121,21 @@ double WorkingPlacement::node_cost(std::size_t node) const {
   for (const auto& sc : hosted)
     for (const auto t : instance_->prefers[sc.service.value])
       if (count(node, t) == 0) cost += w.colocation * sc.count;
-  if (w.load_spread != 0 || w.balance != 0) {
-    const auto* cap = instance_->cap(node);
-    const auto* used = used_resources(node);
-    double u[64];
-    int dims = 0;
-    double mean = 0;
-    for (int r = 0; r < instance_->dims && dims < 64; ++r) {
-      if (cap[r] <= 0) continue;
-      u[dims] = static_cast<double>(used[r]) / static_cast<double>(cap[r]);
-      mean += u[dims++];
-    }
-    if (dims > 0) {
-      mean /= dims;
-      double squares = 0;
-      double deviation = 0;
-      for (int r = 0; r < dims; ++r) {
-        squares += u[r] * u[r];
-        deviation += (u[r] - mean) * (u[r] - mean);
-      }
-      cost += (w.load_spread * squares + w.balance * deviation) / dims;
-    }
-  }
+  cost += utilisation_cost(w.load_spread, w.balance, used_resources(node), instance_->cap(node), instance_->dims);
   return cost;
+}
+
+double WorkingPlacement::fill(std::size_t node) const {
+  const auto* cap = instance_->cap(node);
+  const auto* used = used_resources(node);
+  double fill = 0;
+  int dims = 0;
+  for (int r = 0; r < instance_->dims; ++r) {
+    if (cap[r] <= 0) continue;
+    fill += static_cast<double>(used[r]) / static_cast<double>(cap[r]);
+    ++dims;
+  }
+  return dims > 0 ? fill / dims : 0.0;
 }
 
 double WorkingPlacement::unplaced_cost() const {

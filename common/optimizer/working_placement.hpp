@@ -36,6 +36,7 @@ class WorkingPlacement {
   void remove(std::size_t node, std::uint32_t service, int k = 1);
 
   double node_cost(std::size_t node) const;  // node-separable objective terms of one node
+  double fill(std::size_t node) const;       // mean utilisation over dimensions with capacity
   double unplaced_cost() const;
   double objective() const;  // Σ node costs + unplaced penalties: equals model::evaluate
 

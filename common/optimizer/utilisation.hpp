@@ -1,0 +1,33 @@
+#pragma once
+// The utilisation terms of one node's cost, shared by the local subproblem and the primal
+// side so both price a node identically (model::evaluate is the independent reference):
+//   (load_spread · Σ_r u_r² + balance · Σ_r (u_r − ū)²) / R,  u_r = used_r / capacity_r,
+// over the R dimensions with capacity.
+#include <cstdint>
+
+namespace berth::optimizer {
+
+inline double utilisation_cost(double load_spread_weight, double balance_weight, const std::int64_t* used,
+                               const std::int64_t* capacity, int dims) {
+  if (load_spread_weight == 0 && balance_weight == 0) return 0;
+  int counted = 0;
+  double mean = 0;
+  for (int r = 0; r < dims; ++r) {
+    if (capacity[r] <= 0) continue;
+    mean += static_cast<double>(used[r]) / static_cast<double>(capacity[r]);
+    ++counted;
+  }
+  if (counted == 0) return 0;
+  mean /= counted;
+  double squares = 0;
+  double deviation = 0;
+  for (int r = 0; r < dims; ++r) {
+    if (capacity[r] <= 0) continue;
+    const double u = static_cast<double>(used[r]) / static_cast<double>(capacity[r]);
+    squares += u * u;
+    deviation += (u - mean) * (u - mean);
+  }
+  return (load_spread_weight * squares + balance_weight * deviation) / counted;
+}
+
+}  // namespace berth::optimizer
