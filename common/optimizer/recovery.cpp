@@ -137,6 +137,12 @@ void fill_nodes(WorkingPlacement& wp, std::mt19937_64& rng, const std::vector<do
       shapes[it->second].unplaced += wp.unplaced(s);
       left += wp.unplaced(s);
     }
+    // Services limited per node need many distinct nodes; left to the end they would open
+    // nodes of their own, so every node opened takes its share of them first.
+    std::vector<std::uint32_t> spread_thin;
+    for (std::uint32_t s = 0; s < inst.service_count(); ++s)
+      if (wp.unplaced(s) > 0 && problem.services[s].priority == level && problem.services[s].max_per_node > 0)
+        spread_thin.push_back(s);
     // Shapes largest first; a node looks at a window of the largest that still fit, since
     // the dot-product choice is nearly always among them.
     std::vector<std::size_t> live;
@@ -174,6 +180,25 @@ void fill_nodes(WorkingPlacement& wp, std::mt19937_64& rng, const std::vector<do
       };
       window.clear();
       added.clear();
+      auto record = [&](std::uint32_t s, int k) {
+        if (!added.empty() && added.back().first == s) {
+          added.back().second += k;
+        } else {
+          added.emplace_back(s, k);
+        }
+      };
+      std::erase_if(spread_thin, [&](std::uint32_t s) { return wp.unplaced(s) <= 0; });
+      for (const std::uint32_t s : spread_thin) {
+        const auto k = static_cast<int>(std::min<std::int64_t>(
+            {std::int64_t{wp.unplaced(s)}, std::int64_t{wp.room_by_rules(n, s)}, wp.room_by_capacity(n, s),
+             std::int64_t{wp.spread_room(n, s)}}));
+        if (k <= 0) continue;
+        wp.add(n, s, k);
+        Shape& shape = shapes[shape_of[std::vector<std::int64_t>(inst.req(s), inst.req(s) + inst.dims)]];
+        if ((shape.unplaced -= k) == 0) ++dead;
+        left -= k;
+        record(s, k);
+      }
       refill();
       // Dot-product rule for vector packing: the replica whose demand best matches the
       // room left, so a node's dimensions fill together instead of one running out first.
@@ -222,11 +247,7 @@ void fill_nodes(WorkingPlacement& wp, std::mt19937_64& rng, const std::vector<do
         wp.add(n, chosen);
         if (--shape.unplaced == 0) ++dead;
         --left;
-        if (!added.empty() && added.back().first == chosen) {
-          ++added.back().second;
-        } else {
-          added.emplace_back(chosen, 1);
-        }
+        record(chosen, 1);
         if (window.size() < kShapeWindow / 2) refill();
       }
       if (added.empty()) continue;
