@@ -271,7 +271,7 @@ std::vector<double> fit_direction(const LocalProblem& lp, const std::vector<Piec
 // A valid lower bound on the value of every answer that hosts something: the node cost,
 // a tangent plane under the (convex) utilisation cost at `reference`, colocation ≥ 0,
 // and the LP relaxation of the rest, bounded along a few surrogate directions.
-double open_lower_bound(const LocalProblem& lp, const std::vector<std::int32_t>& reference,
+double open_lower_bound(const LocalProblem& lp, const std::vector<std::int32_t>& reference, bool quick,
                         std::vector<double>& direction_out) {
   std::vector<double> slope(lp.dims, 0.0);
   double constant = lp.fixed_cost + lp.constant;
@@ -329,7 +329,8 @@ double open_lower_bound(const LocalProblem& lp, const std::vector<std::int32_t>&
     if (lp.capacity[r] > 0) uniform[r] = 1.0 / static_cast<double>(lp.capacity[r]);
   directions.push_back(uniform);
   if (lp.bound_direction.size() == static_cast<std::size_t>(lp.dims)) directions.push_back(lp.bound_direction);
-  if (auto fitted = fit_direction(lp, pieces); !fitted.empty()) directions.push_back(std::move(fitted));
+  if (!quick)
+    if (auto fitted = fit_direction(lp, pieces); !fitted.empty()) directions.push_back(std::move(fitted));
   if (lp.dims <= 4)
     for (int r = 0; r < lp.dims; ++r) {
       if (lp.capacity[r] <= 0) continue;
@@ -346,7 +347,7 @@ double open_lower_bound(const LocalProblem& lp, const std::vector<std::int32_t>&
       best_direction = w;
     }
   }
-  for (int r = 0; r < lp.dims; ++r) {
+  for (int r = 0; r < lp.dims && !quick; ++r) {
     for (const double factor : {1.5, 0.6}) {
       std::vector<double> w = best_direction;
       w[r] = w[r] > 0 ? w[r] * factor : uniform[r] * (factor - 0.5);
@@ -407,6 +408,12 @@ LocalAnswer solve_local(const LocalProblem& lp, const LocalOptions& options) {
   }
   const std::vector<std::int32_t> empty(m, 0);
   const double empty_value = answer_value(lp, empty);
+  if (!options.want_answer) {
+    answer.counts = empty;
+    answer.value = empty_value;
+    answer.lower_bound = std::min(empty_value, open_lower_bound(lp, empty, true, answer.bound_direction));
+    return answer;
+  }
   std::vector<std::int32_t> open = structurally_linear(lp) ? greedy_linear(lp) : greedy_marginal(lp);
   const double open_value = answer_value(lp, open);
   if (open_value < empty_value) {
@@ -417,7 +424,7 @@ LocalAnswer solve_local(const LocalProblem& lp, const LocalOptions& options) {
     answer.value = empty_value;
   }
   answer.lower_bound = options.want_bound
-                           ? std::min({empty_value, open_lower_bound(lp, answer.counts, answer.bound_direction), answer.value})
+                           ? std::min({empty_value, open_lower_bound(lp, answer.counts, false, answer.bound_direction), answer.value})
                            : -kInfinity;
   return answer;
 }

@@ -61,6 +61,10 @@ struct LocalOptions {
   std::int64_t enumeration_limit = 4096;
   // Compute lower_bound (the price rounds need it; primal recovery does not).
   bool want_bound = true;
+  // Compute an answer. Without one (the price search needs only the bound), counts stay
+  // empty and the bound is taken along bound_direction, the plain normalisation and single
+  // dimensions only.
+  bool want_answer = true;
 };
 
 LocalAnswer solve_local(const LocalProblem& problem, const LocalOptions& options = {});

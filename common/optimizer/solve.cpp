@@ -58,6 +58,21 @@ class Rounds {
     return totals;
   }
 
+  // Σ_n (local lower bound) at `prices`, each node's bound taken along `direction` (plus
+  // the plain normalisation) without computing answers: what the price search needs.
+  double bound_sum_along(const std::vector<double>& prices, const std::vector<double>& direction) {
+    double sum = 0;
+    for (std::size_t c = 0; c < problems_.size(); ++c) {
+      set_prices(problems_[c], prices);
+      const auto hint = std::move(problems_[c].bound_direction);
+      problems_[c].bound_direction = direction;
+      const LocalAnswer answer = solve_local(problems_[c], {.want_answer = false});
+      problems_[c].bound_direction = hint;
+      sum += static_cast<double>(inst_.class_members[c].size()) * answer.lower_bound;
+    }
+    return sum;
+  }
+
   WorkingPlacement recover_at_current_prices(std::uint64_t seed) { return recover(inst_, problems_, answers_, seed); }
 
  private:
@@ -117,9 +132,13 @@ std::vector<std::vector<double>> starting_resource_prices(const Instance& inst) 
 std::vector<double> search_resource_prices(const Instance& inst, Rounds& driver, int evaluations,
                                            const std::function<bool()>& stop, double& bound) {
   Master probe(inst.replicas, inst.penalty, std::vector<double>(inst.service_count(), 0.0));
+  // With prices proportional to resources, the resource prices themselves are the
+  // direction in which every node's LP bound is tight, so no answers need computing.
   auto value_at = [&](const std::vector<double>& resource_prices) {
     const auto prices = prices_from_resources(inst, resource_prices);
-    return probe.dual_value_at(prices, driver.answer(prices));
+    RoundTotals totals;
+    totals.local_bound_sum = driver.bound_sum_along(prices, resource_prices);
+    return probe.dual_value_at(prices, totals);
   };
   std::vector<double> best;
   double best_value = -kInfinity;
