@@ -11,6 +11,11 @@
 namespace berth::spec {
 namespace {
 
+std::string below_minimum(const std::string& what, const std::string& minimum, bool zero, const std::string& text) {
+  if (zero) return what + " must not be negative, got " + text;
+  return what + " must be at least " + minimum + ", got " + text;
+}
+
 // yaml-cpp reports 0-based marks, and -1 where it has none.
 Location location_of(const std::string& file, const YAML::Mark& mark) {
   if (mark.is_null() || mark.line < 0) return Location{file, 0, 0};
@@ -118,10 +123,7 @@ std::optional<std::int64_t> YamlReader::integer(const Field& field, const std::s
     return std::nullopt;
   }
   if (value < min) {
-    if (min == 0)
-      error(field, what + " must not be negative, got " + text);
-    else
-      error(field, what + " must be at least " + std::to_string(min) + ", got " + text);
+    error(field, below_minimum(what, std::to_string(min), min == 0, text));
     return std::nullopt;
   }
   if (value > max) {
@@ -153,10 +155,7 @@ std::optional<double> YamlReader::number(const Field& field, const std::string& 
     return std::nullopt;
   }
   if (value < min) {
-    if (min == 0)
-      error(field, what + " must not be negative, got " + text);
-    else
-      error(field, what + " must be at least " + std::to_string(min) + ", got " + text);
+    error(field, below_minimum(what, std::to_string(min), min == 0, text));
     return std::nullopt;
   }
   return value;
