@@ -25,7 +25,8 @@ double Master::dual_value_at(const std::vector<double>& prices, const RoundTotal
 }
 
 void Master::update(const RoundTotals& totals, double dual_value, double best_objective) {
-  if (dual_value > best_bound_ + 1e-9 * std::max(1.0, std::abs(best_bound_))) {
+  const bool first = best_bound_ == -std::numeric_limits<double>::infinity();
+  if (first || dual_value > best_bound_ + 1e-9 * std::max(1.0, std::abs(best_bound_))) {
     best_bound_ = dual_value;
     best_prices_ = prices_;
     rounds_since_improvement_ = 0;
