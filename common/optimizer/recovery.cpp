@@ -54,7 +54,9 @@ WorkingPlacement recover(const Instance& inst, std::vector<LocalProblem>& class_
     for (std::size_t i = 0; i < lp.items.size(); ++i) {
       auto& item = lp.items[i];
       limits[i] = item.limit;
-      item.limit = std::max(0, std::min({item.limit, wp.unplaced(item.service), wp.spread_room(n, item.service)}));
+      // Spread is repaired after this pass: checking it node by node, while other domains
+      // are still empty, would move replicas that can stay where they run.
+      item.limit = std::max(0, std::min(item.limit, wp.unplaced(item.service)));
       any |= item.limit > 0;
       reusable = reusable && answer.counts[i] <= item.limit;
     }
@@ -65,6 +67,7 @@ WorkingPlacement recover(const Instance& inst, std::vector<LocalProblem>& class_
     }
     for (std::size_t i = 0; i < lp.items.size(); ++i) lp.items[i].limit = limits[i];
   }
+  repair_spread(wp);
   if (pays_per_node) {
     // Open first the node classes that earn most per unit of cost at these prices (the
     // node types whose mix of resources the prices say is scarce), set cost aside.
@@ -263,6 +266,46 @@ void fill_nodes(WorkingPlacement& wp, std::mt19937_64& rng, const std::vector<do
         }
         rebuild_live();  // shapes it had exhausted are live again
       }
+    }
+  }
+}
+
+void repair_spread(WorkingPlacement& wp) {
+  const Instance& inst = wp.instance();
+  for (std::uint32_t s = 0; s < inst.service_count(); ++s) {
+    if (!inst.has_spread(s) || wp.spread_ok(s)) continue;
+    // Per domain, the nodes hosting the service, cheapest to leave first.
+    std::vector<std::vector<std::uint32_t>> hosts(inst.domain_count[s]);
+    for (std::uint32_t n = 0; n < inst.node_count(); ++n)
+      if (wp.count(n, s) > 0) hosts[inst.domain_of(s, n)].push_back(n);
+    while (!wp.spread_ok(s)) {
+      std::size_t fullest = 0;
+      int most = -1;
+      for (std::size_t z = 0; z < hosts.size(); ++z) {
+        int count = 0;
+        for (const auto n : hosts[z]) count += wp.count(n, s);
+        if (count > most) {
+          most = count;
+          fullest = z;
+        }
+      }
+      auto& nodes = hosts[fullest];
+      std::erase_if(nodes, [&](std::uint32_t n) { return wp.count(n, s) == 0; });
+      if (nodes.empty()) break;
+      // Take it from where leaving costs least (a replica that was not running there, say).
+      std::uint32_t cheapest = nodes.front();
+      double cheapest_delta = std::numeric_limits<double>::infinity();
+      for (const auto n : nodes) {
+        const double before = wp.node_cost(n);
+        wp.remove(n, s);
+        const double delta = wp.node_cost(n) - before;
+        wp.add(n, s);
+        if (delta < cheapest_delta) {
+          cheapest_delta = delta;
+          cheapest = n;
+        }
+      }
+      wp.remove(cheapest, s);
     }
   }
 }

@@ -26,6 +26,10 @@ WorkingPlacement recover(const Instance& instance, std::vector<LocalProblem>& cl
 // the dot-product rule.
 void fill_nodes(WorkingPlacement& placement, std::mt19937_64& rng, const std::vector<double>& earning);
 
+// Unplaces replicas from the fullest spread domains until every service is within its
+// max_skew (insert_unplaced then puts them where the skew allows).
+void repair_spread(WorkingPlacement& placement);
+
 // Places what is unplaced where it lowers the objective, tightest used node first.
 void insert_unplaced(WorkingPlacement& placement);
 
