@@ -42,7 +42,7 @@ WorkingPlacement recover(const Instance& inst, std::vector<LocalProblem>& class_
   });
   // A class's last answer is reused for its next node while it still fits what is left
   // (it is the node's answer to the same subproblem); the node solves anew only when the
-  // residual demand or the spread headroom has shrunk below it.
+  // residual demand has shrunk below it.
   std::vector<std::int32_t> limits;
   for (const std::uint32_t n : order) {
     const int c = inst.class_of_node[n];

@@ -2,9 +2,10 @@
 // Primal recovery: turns the nodes' answers to the current prices into a valid placement.
 //
 // Pass 1 visits nodes from the most to the least profitable answer and lets each solve its
-// subproblem again against what is still unplaced (limits cut to the residual demand and
-// the spread headroom). Where node costs count it visits only nodes that run replicas now
-// (see recover()), and fill_nodes packs the rest by the dot-product rule. Last,
+// subproblem again against what is still unplaced (limits cut to the residual demand).
+// Where node costs count it visits only nodes that run replicas now (see recover()).
+// repair_spread then brings every service within its max_skew, and fill_nodes packs the
+// rest by the dot-product rule. Last,
 // insert_unplaced puts every replica still unplaced on the tightest node that takes it,
 // opening the cheapest capacity when none does, as long as that beats leaving it unplaced
 // — the penalised "nowhere" slot, so repair never fails. Every step keeps every hard rule.
