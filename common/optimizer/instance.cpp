@@ -56,12 +56,12 @@ void fill_candidates(const model::Problem& problem, const model::Node& node,
   }
   forced_migration = 0;
   if (node.state == model::NodeState::lost) return;  // its replicas are gone, not moved
-  // Running replicas above what the node may host now must move whatever we do.
+  // Running replicas of services the node may no longer host must move whatever we do.
+  // (A candidate's running count above its limit is the candidate's own migration cost.)
   for (const auto& [s, run] : running) {
     const auto c = std::lower_bound(candidates.begin(), candidates.end(), s,
                                     [](const Candidate& a, std::uint32_t b) { return a.service < b; });
-    const int limit = c != candidates.end() && c->service == s ? c->limit : 0;
-    if (run > limit) forced_migration += problem.objective.weights.migration * (run - limit);
+    if (c == candidates.end() || c->service != s) forced_migration += problem.objective.weights.migration * run;
   }
 }
 
