@@ -3,6 +3,7 @@
 
 #include "common/spec/documents.hpp"
 #include "common/spec/syntax.hpp"
+#include "common/spec/taint_list.hpp"
 
 namespace berth::spec {
 namespace {
@@ -24,20 +25,6 @@ void read_running(const Field& field, const std::string& where, YamlReader& read
     const auto count = reader.int32(entry, "running count of " + quoted(entry.name) + " on " + where, 0);
     if (!count) continue;
     spec.running.push_back(RunningSpec{NameRef{entry.name, reader.at(entry.key)}, *count});
-  }
-}
-
-void read_taints(const Field& field, const std::string& where, YamlReader& reader, model::Node& node) {
-  const auto items = reader.sequence(field, "taints of " + where);
-  if (!items) return;
-  for (const Field& item : *items) {
-    const auto taint = reader.string(item, item.name + " of taints of " + where);
-    if (!taint) continue;
-    if (const auto problem = check_taint(*taint)) {
-      reader.error(item, "bad taint " + quoted(*taint) + " on " + where + ": " + *problem);
-      continue;
-    }
-    node.taints.push_back(*taint);
   }
 }
 
@@ -86,7 +73,7 @@ NodeSpec read_node(const Field& item, YamlReader& reader) {
         spec.capacity = std::move(*capacity);
       }
     } else if (field.name == "taints") {
-      read_taints(field, where, reader, spec.node);
+      spec.node.taints = read_taint_list(field, "taint", "on", where, reader);
     } else if (field.name == "cost") {
       if (const auto cost = reader.number(field, "cost of " + where, 0.0)) spec.node.cost = *cost;
     } else if (field.name == "running") {

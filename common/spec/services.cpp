@@ -5,6 +5,7 @@
 
 #include "common/spec/documents.hpp"
 #include "common/spec/syntax.hpp"
+#include "common/spec/taint_list.hpp"
 
 namespace berth::spec {
 namespace {
@@ -41,20 +42,6 @@ std::vector<NameRef> read_names(const Field& field, const std::string& what, Yam
     if (seen.insert(*name).second) names.push_back(NameRef{*name, reader.at(item)});
   }
   return names;
-}
-
-void read_tolerations(const Field& field, const std::string& where, YamlReader& reader, model::Service& service) {
-  const auto items = reader.sequence(field, "tolerations of " + where);
-  if (!items) return;
-  for (const Field& item : *items) {
-    const auto toleration = reader.string(item, item.name + " of tolerations of " + where);
-    if (!toleration) continue;
-    if (const auto problem = check_taint(*toleration)) {
-      reader.error(item, "bad toleration " + quoted(*toleration) + " in " + where + ": " + *problem);
-      continue;
-    }
-    service.tolerations.push_back(*toleration);
-  }
 }
 
 void read_spread(const Field& field, const std::string& where, YamlReader& reader, model::Service& service) {
@@ -143,7 +130,7 @@ ServiceSpec read_service(const Field& entry, YamlReader& reader) {
     } else if (field.name == "node_selector") {
       if (auto selector = reader.string_map(field, of)) service.node_selector = std::move(*selector);
     } else if (field.name == "tolerations") {
-      read_tolerations(field, where, reader, service);
+      service.tolerations = read_taint_list(field, "toleration", "in", where, reader);
     } else if (field.name == "max_per_node") {
       if (const auto value = reader.int32(field, of, 0)) service.max_per_node = *value;
     } else if (field.name == "avoid") {
