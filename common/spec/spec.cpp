@@ -146,6 +146,54 @@ FileText read_file(const std::string& path) {
   return {buffer.str(), {}};
 }
 
+// The Problem both documents describe, with every cross-reference resolved; problems go
+// to `diagnostics`. `services_read` is false when the services file could not be parsed
+// at all, so that every name in `running` does not look unknown.
+model::Problem assemble(const ClusterSpec& cluster, const ServicesSpec& services, bool services_read,
+                        const std::string& cluster_name, const std::string& services_name, Diagnostics& diagnostics) {
+  model::Problem problem;
+  problem.resources = resource_dimensions(cluster, services);
+  problem.objective = services.objective;
+  problem.rollout = services.rollout;
+  for (const ServiceSpec& spec : services.services) {
+    problem.services.push_back(spec.service);
+    problem.services.back().request = to_vector(spec.request, problem.resources);
+  }
+  for (const NodeSpec& spec : cluster.nodes) {
+    problem.nodes.push_back(spec.node);
+    problem.nodes.back().capacity = to_vector(spec.capacity, problem.resources);
+  }
+
+  const NameResolver resolver(services);
+  resolve_rules(services, resolver, problem, diagnostics);
+  if (services_read) resolve_running(cluster, resolver, problem, diagnostics);
+  check_totals(problem, cluster_name, services_name, diagnostics);
+  return problem;
+}
+
+// A cluster given as data, in the shape the cluster file is read into. Replicas running
+// for services the new file no longer has are dropped: they are to stop, not an error.
+ClusterSpec cluster_spec_of(const model::Problem& cluster, const ServicesSpec& services) {
+  std::set<std::string> known;
+  for (const ServiceSpec& spec : services.services) known.insert(spec.service.name);
+  ClusterSpec result;
+  for (const model::Node& node : cluster.nodes) {
+    NodeSpec spec;
+    spec.node = node;
+    spec.node.capacity.clear();
+    spec.node.running.clear();
+    for (std::size_t r = 0; r < cluster.resources.size() && r < node.capacity.size(); ++r)
+      spec.capacity.push_back(ResourceAmount{cluster.resources[r], node.capacity[r]});
+    for (const model::ServiceCount& running : node.running) {
+      if (running.service.value >= cluster.services.size()) continue;
+      const std::string& name = cluster.services[running.service.value].name;
+      if (known.count(name) > 0) spec.running.push_back(RunningSpec{NameRef{name, Location{}}, running.count});
+    }
+    result.nodes.push_back(std::move(spec));
+  }
+  return result;
+}
+
 }  // namespace
 
 Result<model::Problem> parse_problem(std::string_view cluster_yaml, std::string_view cluster_name,
@@ -161,31 +209,29 @@ Result<model::Problem> parse_problem(std::string_view cluster_yaml, std::string_
     const ClusterSpec cluster = cluster_root ? read_cluster(*cluster_root, cluster_reader) : ClusterSpec{};
     const auto services_root = services_reader.load(services_yaml);
     const ServicesSpec services = services_root ? read_services(*services_root, services_reader) : ServicesSpec{};
-
-    model::Problem problem;
-    problem.resources = resource_dimensions(cluster, services);
-    problem.objective = services.objective;
-    problem.rollout = services.rollout;
-    for (const ServiceSpec& spec : services.services) {
-      problem.services.push_back(spec.service);
-      problem.services.back().request = to_vector(spec.request, problem.resources);
-    }
-    for (const NodeSpec& spec : cluster.nodes) {
-      problem.nodes.push_back(spec.node);
-      problem.nodes.back().capacity = to_vector(spec.capacity, problem.resources);
-    }
-
-    const NameResolver resolver(services);
-    resolve_rules(services, resolver, problem, diagnostics);
-    // With the services file unreadable every name in `running` would look unknown.
-    if (services_root) resolve_running(cluster, resolver, problem, diagnostics);
-    check_totals(problem, std::string(cluster_name), std::string(services_name), diagnostics);
-
+    model::Problem problem = assemble(cluster, services, services_root.has_value(), std::string(cluster_name),
+                                      std::string(services_name), diagnostics);
     if (!diagnostics.empty()) return diagnostics.to_error();
     return problem;
   } catch (const std::exception& e) {
     return Error{ErrorCode::invalid_spec, std::string(cluster_name) + ", " + std::string(services_name) +
                                               ": unexpected error: " + e.what()};
+  }
+}
+
+Result<model::Problem> parse_services(const model::Problem& cluster, std::string_view services_yaml,
+                                      std::string_view services_name) {
+  Diagnostics diagnostics;
+  YamlReader services_reader(std::string(services_name), diagnostics);
+  try {
+    const auto services_root = services_reader.load(services_yaml);
+    const ServicesSpec services = services_root ? read_services(*services_root, services_reader) : ServicesSpec{};
+    model::Problem problem = assemble(cluster_spec_of(cluster, services), services, services_root.has_value(),
+                                      "the registered nodes", std::string(services_name), diagnostics);
+    if (!diagnostics.empty()) return diagnostics.to_error();
+    return problem;
+  } catch (const std::exception& e) {
+    return Error{ErrorCode::invalid_spec, std::string(services_name) + ": unexpected error: " + e.what()};
   }
 }
 

@@ -32,4 +32,16 @@ Result<model::Problem> load_problem(const std::string& cluster_path, const std::
 Result<model::Problem> parse_problem(std::string_view cluster_yaml, std::string_view cluster_name,
                                      std::string_view services_yaml, std::string_view services_name);
 
+// A services file against a cluster given as data (the coordinator's registered nodes:
+// there is no cluster file). The result has the cluster's nodes (labels, taints, cost,
+// state, capacity) and the file's services, objective and rollout; resource dimensions
+// are "cpu", "memory", then every other name in either, sorted, so a service may request
+// a resource no node has (it stays unplaced). A node's `running` entries are read by
+// service name through `cluster.services`; names the file no longer has are dropped.
+// Errors name `services_name` as the file; totals that overflow name "the registered nodes".
+//
+//   const auto problem = spec::parse_services(registered, yaml_text, "services.yaml");
+Result<model::Problem> parse_services(const model::Problem& cluster, std::string_view services_yaml,
+                                      std::string_view services_name);
+
 }  // namespace berth::spec
