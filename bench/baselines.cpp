@@ -20,33 +20,20 @@ namespace {
 using model::NodeId;
 using model::ServiceId;
 
-// Services with the same selector, tolerations and spread key are eligible on the same
-// nodes (that is all model::is_eligible reads), so eligibility is computed once per such
-// class, with model::is_eligible itself, instead of once per replica and node.
+// Services with the same model::eligibility_key are eligible on the same nodes, so
+// eligibility is computed once per such class, with model::is_eligible itself, instead of once per replica and node.
 struct Eligibility {
   std::vector<std::size_t> class_of_service;
   std::vector<std::vector<char>> eligible;    // [class][node]
   std::vector<model::SpreadDomains> domains;  // [class]; names empty unless the class spreads
 };
 
-std::string class_key(const model::Service& service) {
-  std::string key;
-  for (const auto& [k, v] : service.node_selector) key += k + '=' + v + '\x1f';
-  key += '\x1e';
-  auto tolerations = service.tolerations;
-  std::sort(tolerations.begin(), tolerations.end());
-  for (const auto& t : tolerations) key += t + '\x1f';
-  key += '\x1e';
-  if (service.spread) key += "spread:" + service.spread->key;
-  return key;
-}
-
 Eligibility classify(const model::Problem& problem) {
   Eligibility result;
   std::map<std::string, std::size_t> classes;
   for (std::uint32_t s = 0; s < problem.services.size(); ++s) {
     const model::Service& service = problem.services[s];
-    const auto [it, inserted] = classes.try_emplace(class_key(service), result.eligible.size());
+    const auto [it, inserted] = classes.try_emplace(model::eligibility_key(service), result.eligible.size());
     result.class_of_service.push_back(it->second);
     if (!inserted) continue;
     std::vector<char> eligible(problem.nodes.size());

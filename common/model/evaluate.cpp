@@ -147,7 +147,7 @@ std::vector<Violation> check(const Problem& problem, const Placement& placement)
                                          std::to_string(used[r]) + " > " + std::to_string(node.capacity[r]));
   }
   const auto placed = placement.placed_per_service(problem.services.size());
-  // Services with the same selector, tolerations and spread key have the same domains;
+  // Services with the same eligibility key (rules.hpp) have the same spread domains;
   // computing them once per such group keeps the check linear on large clusters.
   std::map<std::string, SpreadDomains> domains_by_rule;
   std::vector<std::vector<std::pair<std::uint32_t, int>>> hosts(problem.services.size());  // (node, count)
@@ -161,10 +161,7 @@ std::vector<Violation> check(const Problem& problem, const Placement& placement)
       add(ViolationKind::over_replicas, "service " + service.name + ": " + std::to_string(placed[s]) +
                                             " placed > " + std::to_string(service.replicas));
     if (!service.spread) continue;
-    std::string rule = service.spread->key + '|';
-    for (const auto& [key, value] : service.node_selector) rule += key + '=' + value + ';';
-    rule += '|';
-    for (const auto& toleration : service.tolerations) rule += toleration + ';';
+    const std::string rule = eligibility_key(service);
     auto it = domains_by_rule.find(rule);
     if (it == domains_by_rule.end()) it = domains_by_rule.emplace(rule, spread_domains(problem, ServiceId{s})).first;
     const SpreadDomains& domains = it->second;

@@ -47,6 +47,19 @@ struct Node {
   std::vector<ServiceCount> running;  // what runs there now, sorted by service
 };
 
+// One required node-affinity expression, as Kubernetes' nodeAffinity matchExpressions:
+// `in`: the node has label `key` with one of `values`; `not_in`: it has not (a node
+// without the label matches). Sets of allowed values that node_selector (one value per
+// key) cannot say, e.g. "gpu_model In [V100, A100]".
+enum class AffinityOperator { in, not_in };
+
+struct NodeAffinity {
+  std::string key;
+  AffinityOperator op = AffinityOperator::in;
+  std::vector<std::string> values;
+  auto operator<=>(const NodeAffinity&) const = default;
+};
+
 struct SpreadRule {
   std::string key;      // topology label, e.g. "zone"
   int max_skew = 1;     // largest difference of replica counts between domains
@@ -58,6 +71,7 @@ struct Service {
   int replicas = 1;
   std::vector<std::int64_t> request;  // per replica, one entry per resource dimension
   Labels node_selector;
+  std::vector<NodeAffinity> node_affinity{};  // all must hold
   std::vector<std::string> tolerations;
   int max_per_node = 0;  // 0: unlimited
   std::vector<ServiceId> avoid;   // never on a node with these (symmetric)

@@ -11,12 +11,21 @@ bool taint_is_hard(const std::string& taint) {
   return taint.compare(colon + 1, std::string::npos, "PreferNoSchedule") != 0;
 }
 
+bool matches(const Node& node, const NodeAffinity& affinity) {
+  const auto it = node.labels.find(affinity.key);
+  const bool listed = it != node.labels.end() &&
+                      std::find(affinity.values.begin(), affinity.values.end(), it->second) != affinity.values.end();
+  return affinity.op == AffinityOperator::in ? listed : !listed;
+}
+
 bool is_eligible(const Node& node, const Service& service) {
   if (node.state == NodeState::lost) return false;
   for (const auto& [key, value] : service.node_selector) {
     const auto it = node.labels.find(key);
     if (it == node.labels.end() || it->second != value) return false;
   }
+  for (const auto& affinity : service.node_affinity)
+    if (!matches(node, affinity)) return false;
   for (const auto& taint : node.taints) {
     if (!taint_is_hard(taint)) continue;
     if (std::find(service.tolerations.begin(), service.tolerations.end(), taint) ==
@@ -25,6 +34,28 @@ bool is_eligible(const Node& node, const Service& service) {
   }
   if (service.spread && !node.labels.contains(service.spread->key)) return false;
   return true;
+}
+
+std::string eligibility_key(const Service& service) {
+  // \x1f ends a value, \x1e a section: names in specs cannot contain control characters.
+  std::string key;
+  for (const auto& [k, v] : service.node_selector) key += k + '=' + v + '\x1f';
+  key += '\x1e';
+  auto affinities = service.node_affinity;
+  std::sort(affinities.begin(), affinities.end());
+  for (auto& affinity : affinities) {
+    std::sort(affinity.values.begin(), affinity.values.end());
+    key += affinity.key + (affinity.op == AffinityOperator::in ? " in " : " notin ");
+    for (const auto& value : affinity.values) key += value + ',';
+    key += '\x1f';
+  }
+  key += '\x1e';
+  auto tolerations = service.tolerations;
+  std::sort(tolerations.begin(), tolerations.end());
+  for (const auto& t : tolerations) key += t + '\x1f';
+  key += '\x1e';
+  if (service.spread) key += "spread:" + service.spread->key;
+  return key;
 }
 
 int replica_limit(const Problem& problem, NodeId node_id, ServiceId service_id) {

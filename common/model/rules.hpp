@@ -12,10 +12,17 @@ namespace berth::model {
 // Taint effects that keep out services which do not tolerate them.
 bool taint_is_hard(const std::string& taint);
 
-// Selector labels all match, every hard taint is tolerated, the spread key (if any) is a
+// The node satisfies one node-affinity expression.
+bool matches(const Node& node, const NodeAffinity& affinity);
+
+// Selector labels all match, every node-affinity expression holds, every hard taint is tolerated, the spread key (if any) is a
 // label of the node, and the node is not lost. Cordoned nodes are eligible: they keep
 // what runs there but take nothing new (see replica_limit).
 bool is_eligible(const Node& node, const Service& service);
+
+// Services with equal keys are eligible on the same nodes (the key covers everything
+// is_eligible reads of a service), so callers can decide eligibility once per key.
+std::string eligibility_key(const Service& service);
 
 // Most replicas of `service` that `node` may host, from the per-node rules alone
 // (eligibility, max_per_node, cordon, the service's replica count); capacity and avoid

@@ -20,6 +20,8 @@ std::string blocker(const WorkingPlacement& wp, std::size_t n, std::uint32_t s) 
     const auto it = node.labels.find(key);
     if (it == node.labels.end() || it->second != value) return "didn't match node_selector";
   }
+  for (const auto& affinity : service.node_affinity)
+    if (!model::matches(node, affinity)) return "didn't match node_affinity " + affinity.key;
   for (const auto& taint : node.taints)
     if (model::taint_is_hard(taint) &&
         std::find(service.tolerations.begin(), service.tolerations.end(), taint) == service.tolerations.end())

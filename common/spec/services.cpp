@@ -12,9 +12,10 @@ namespace {
 
 const std::vector<std::string_view> kTopKeys = {"services", "rollout", "objective"};
 const std::vector<std::string_view> kServiceKeys = {
-    "image",  "replicas", "resources", "node_selector", "tolerations",   "max_per_node", "avoid",
-    "prefer", "spread",   "priority",  "min_available", "command",       "env",          "ports"};
+    "image",  "replicas", "resources", "node_selector", "node_affinity", "tolerations", "max_per_node", "avoid",
+    "prefer", "spread",   "priority",  "min_available", "command",       "env",           "ports"};
 const std::vector<std::string_view> kSpreadKeys = {"key", "max_skew"};
+const std::vector<std::string_view> kAffinityKeys = {"key", "operator", "values"};
 const std::vector<std::string_view> kRolloutKeys = {"max_concurrent"};
 const std::vector<std::string_view> kObjectiveKeys = {"strategy",    "migration_cost", "node_cost", "load_spread",
                                                       "balance",     "colocation",     "unplaced_penalty"};
@@ -74,6 +75,63 @@ void read_spread(const Field& field, const std::string& where, YamlReader& reade
   if (ok) service.spread = rule;
 }
 
+// node_affinity: a list of {key, operator: In | NotIn, values: [...]}, all of which must
+// hold, as Kubernetes' requiredDuringScheduling nodeSelectorTerms matchExpressions.
+void read_node_affinity(const Field& field, const std::string& where, YamlReader& reader, model::Service& service) {
+  const std::string list = "node_affinity of " + where;
+  const auto items = reader.sequence(field, list);
+  if (!items) return;
+  for (const Field& item : *items) {
+    const std::string what = item.name + " of " + list;
+    const auto fields = reader.map_fields(item.value, what, kAffinityKeys);
+    if (!fields) continue;
+    model::NodeAffinity affinity;
+    bool ok = true;
+    if (const Field* key = YamlReader::find(*fields, "key")) {
+      const auto text = reader.string(*key, "key of " + what);
+      if (text && text->empty()) reader.error(*key, "key of " + what + " is empty");
+      ok = text && !text->empty();
+      if (ok) affinity.key = *text;
+    } else {
+      reader.error(item, what + " has no key (the node label to match, e.g. gpu_model)");
+      ok = false;
+    }
+    if (const Field* op = YamlReader::find(*fields, "operator")) {
+      if (const auto text = reader.string(*op, "operator of " + what)) {
+        if (*text == "In") {
+          affinity.op = model::AffinityOperator::in;
+        } else if (*text == "NotIn") {
+          affinity.op = model::AffinityOperator::not_in;
+        } else {
+          std::string message = "bad operator " + quoted(*text) + " in " + what + ": expected In or NotIn";
+          if (const auto suggestion = nearest(*text, {"In", "NotIn"})) message += " (did you mean " + quoted(*suggestion) + "?)";
+          reader.error(*op, message);
+          ok = false;
+        }
+      } else {
+        ok = false;
+      }
+    }
+    if (const Field* values = YamlReader::find(*fields, "values")) {
+      if (auto list_of_values = reader.string_list(*values, "values of " + what)) {
+        if (list_of_values->empty()) {
+          reader.error(*values, "values of " + what + " is empty (In and NotIn need at least one value)");
+          ok = false;
+        }
+        std::sort(list_of_values->begin(), list_of_values->end());
+        list_of_values->erase(std::unique(list_of_values->begin(), list_of_values->end()), list_of_values->end());
+        affinity.values = std::move(*list_of_values);
+      } else {
+        ok = false;
+      }
+    } else {
+      reader.error(item, what + " has no values (the label values to match)");
+      ok = false;
+    }
+    if (ok) service.node_affinity.push_back(std::move(affinity));
+  }
+}
+
 void read_env(const Field& field, const std::string& where, YamlReader& reader, model::Service& service) {
   const std::string what = "env of " + where;
   const auto entries = reader.map_fields(field.value, what, {});
@@ -129,6 +187,8 @@ ServiceSpec read_service(const Field& entry, YamlReader& reader) {
       if (auto request = reader.quantities(field, "resources of " + where)) spec.request = std::move(*request);
     } else if (field.name == "node_selector") {
       if (auto selector = reader.string_map(field, of)) service.node_selector = std::move(*selector);
+    } else if (field.name == "node_affinity") {
+      read_node_affinity(field, where, reader, service);
     } else if (field.name == "tolerations") {
       service.tolerations = read_taint_list(field, "toleration", "in", where, reader);
     } else if (field.name == "max_per_node") {

@@ -39,6 +39,10 @@ class ServiceBuilder {
   ServiceBuilder& cpu(std::int64_t millis) { service_.request[0] = millis; return *this; }
   ServiceBuilder& memory_mib(std::int64_t mib) { service_.request[1] = mib * model::kMiB; return *this; }
   ServiceBuilder& selector(const std::string& key, const std::string& value) { service_.node_selector[key] = value; return *this; }
+  ServiceBuilder& affinity(const std::string& key, model::AffinityOperator op, std::vector<std::string> values) {
+    service_.node_affinity.push_back(model::NodeAffinity{key, op, std::move(values)});
+    return *this;
+  }
   ServiceBuilder& tolerate(const std::string& taint) { service_.tolerations.push_back(taint); return *this; }
   ServiceBuilder& max_per_node(int n) { service_.max_per_node = n; return *this; }
   ServiceBuilder& avoid(std::uint32_t service) { service_.avoid.push_back(model::ServiceId{service}); return *this; }

@@ -127,6 +127,10 @@ model::Problem random_tiny_problem(std::uint64_t seed) {
     if (gpu) service.request.push_back(rng.chance(0.2) ? rng.between(1, 2) : 0);
     if (rng.chance(0.15)) service.node_selector["disk"] = "ssd";
     if (rng.chance(0.02)) service.node_selector["disk"] = "nvme";  // matches no node
+    if (rng.chance(0.1)) {  // In admits only labelled nodes, NotIn also the unlabelled ones
+      const auto op = rng.chance(0.5) ? model::AffinityOperator::in : model::AffinityOperator::not_in;
+      service.node_affinity.push_back({"zone", op, {rng.chance(0.5) ? "a" : "b"}});
+    }
     if (rng.chance(0.5)) service.tolerations.push_back(kInfraTaint);
     if (rng.chance(0.1)) service.tolerations.push_back(kLegacyTaint);
     if (rng.chance(0.15)) service.max_per_node = rng.between(1, 3);
@@ -214,6 +218,7 @@ model::Problem random_medium_problem(std::uint64_t seed, const MediumShape& shap
     service.replicas = std::max(1, static_cast<int>(std::min(by_cpu, by_memory)));
     if (rng.chance(p_selector)) service.node_selector["disk"] = rng.chance(0.9) ? "ssd" : "hdd";
     if (rng.chance(p_tolerate)) service.tolerations.push_back(kInfraTaint);
+    if (rng.chance(p_selector / 2)) service.node_affinity.push_back({"zone", model::AffinityOperator::not_in, {"z0"}});
     if (rng.chance(p_tolerate / 2)) service.tolerations.push_back(kLegacyTaint);
     if (rng.chance(p_max_per_node)) {  // tight for some services, never hopeless by itself
       const int spread_thin = (2 * service.replicas + node_count - 1) / node_count;
@@ -307,6 +312,10 @@ std::string describe(const model::Problem& problem) {
     out << "  service#" << s << " " << service.name << " replicas=" << service.replicas
         << " req=" << amounts(service.request) << " priority=" << service.priority;
     for (const auto& [k, v] : service.node_selector) out << " select:" << k << "=" << v;
+    for (const auto& affinity : service.node_affinity) {
+      out << " affinity:" << affinity.key << (affinity.op == model::AffinityOperator::in ? " in " : " notin ");
+      for (const auto& value : affinity.values) out << value << ",";
+    }
     for (const auto& toleration : service.tolerations) out << " tolerate:" << toleration;
     if (service.max_per_node > 0) out << " max_per_node=" << service.max_per_node;
     for (const auto t : service.avoid) out << " avoid:#" << t.value;

@@ -33,6 +33,19 @@ TEST(KubeGreedy, FeasibleNodesToFindFollowsKubeSchedulersAdaptivePercentage) {
   EXPECT_EQ(kube_feasible_nodes_to_find(1000, 5), 100);
 }
 
+TEST(Baselines, HonourNodeAffinity) {
+  const auto problem = a_problem({a_node("n1").label("gpu", "T4"), a_node("n2").label("gpu", "A100")},
+                                 {a_service("train").replicas(3).cpu(500).affinity("gpu", model::AffinityOperator::in,
+                                                                                   {"A100"}),
+                                  a_service("web").replicas(3).cpu(500)});
+  for (const auto& placement : {kube_greedy(problem, KubeScoring::least_allocated),
+                                kube_greedy(problem, KubeScoring::most_allocated), best_fit_decreasing(problem)}) {
+    EXPECT_TRUE(model::check(problem, placement).empty()) << describe(model::check(problem, placement));
+    EXPECT_EQ(placement.count(NodeId{0}, ServiceId{0}), 0);
+    EXPECT_EQ(placement.count(NodeId{1}, ServiceId{0}), 3);
+  }
+}
+
 TEST(KubeGreedy, MostAllocatedPacksWhereLeastAllocatedSpreads) {
   const auto problem = a_problem({a_node("n1"), a_node("n2"), a_node("n3")},
                                  {a_service("web").replicas(3).cpu(1000).memory_mib(1024)});

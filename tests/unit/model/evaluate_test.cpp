@@ -89,5 +89,31 @@ TEST(Check, FindsSpreadSkew) {
   EXPECT_TRUE(check(problem, placement).empty());
 }
 
+TEST(Check, NodeAffinityMakesOtherNodesIneligible) {
+  auto problem = a_problem({a_node("n1").label("gpu", "T4"), a_node("n2").label("gpu", "A100")},
+                           {a_service("train").affinity("gpu", AffinityOperator::in, {"V100", "A100"})});
+  Placement placement = Placement::empty_for(problem);
+  placement.set(NodeId{1}, ServiceId{0}, 1);
+  EXPECT_TRUE(check(problem, placement).empty());
+  placement.set(NodeId{1}, ServiceId{0}, 0);
+  placement.set(NodeId{0}, ServiceId{0}, 1);
+  EXPECT_TRUE(has(check(problem, placement), ViolationKind::ineligible));
+}
+
+TEST(Check, SpreadDomainsFollowEachServicesAffinity) {
+  // web may use zones a, b and c; train only the A100 nodes in zones a and b. Four
+  // replicas of train split 2/2 over a and b are balanced: zone c is not train's domain.
+  auto problem = a_problem({a_node("n1").label("zone", "a").label("gpu", "A100"),
+                            a_node("n2").label("zone", "b").label("gpu", "A100"),
+                            a_node("n3").label("zone", "c").label("gpu", "T4")},
+                           {a_service("web").replicas(0).spread("zone", 1),
+                            a_service("train").replicas(4).cpu(100).spread("zone", 1).affinity(
+                                "gpu", AffinityOperator::in, {"A100"})});
+  Placement placement = Placement::empty_for(problem);
+  placement.set(NodeId{0}, ServiceId{1}, 2);
+  placement.set(NodeId{1}, ServiceId{1}, 2);
+  EXPECT_TRUE(check(problem, placement).empty());
+}
+
 }  // namespace
 }  // namespace berth::model

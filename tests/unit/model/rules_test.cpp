@@ -16,6 +16,40 @@ TEST(Rules, SelectorLabelsMustAllMatch) {
   EXPECT_FALSE(is_eligible(node, a_service("web").selector("disk", "ssd").selector("zone", "b")));
 }
 
+TEST(Rules, AffinityInAdmitsNodesWhoseLabelIsOneOfTheValues) {
+  const Service gpu = a_service("train").affinity("gpu", AffinityOperator::in, {"V100", "A100"});
+  EXPECT_TRUE(is_eligible(a_node("n1").label("gpu", "A100"), gpu));
+  EXPECT_TRUE(is_eligible(a_node("n2").label("gpu", "V100"), gpu));
+  EXPECT_FALSE(is_eligible(a_node("n3").label("gpu", "T4"), gpu));
+  EXPECT_FALSE(is_eligible(a_node("n4"), gpu)) << "a node without the label is not In any set";
+}
+
+TEST(Rules, AffinityNotInAdmitsNodesWithoutTheLabel) {
+  const Service web = a_service("web").affinity("gpu", AffinityOperator::not_in, {"T4"});
+  EXPECT_FALSE(is_eligible(a_node("n1").label("gpu", "T4"), web));
+  EXPECT_TRUE(is_eligible(a_node("n2").label("gpu", "A100"), web));
+  EXPECT_TRUE(is_eligible(a_node("n3"), web));
+}
+
+TEST(Rules, EveryAffinityExpressionMustHold) {
+  const Service s = a_service("s")
+                        .affinity("gpu", AffinityOperator::in, {"V100", "A100"})
+                        .affinity("zone", AffinityOperator::in, {"a"});
+  EXPECT_TRUE(is_eligible(a_node("n1").label("gpu", "A100").label("zone", "a"), s));
+  EXPECT_FALSE(is_eligible(a_node("n2").label("gpu", "A100").label("zone", "b"), s));
+}
+
+TEST(Rules, EligibilityKeyTellsApartServicesWithDifferentAffinities) {
+  const Service a = a_service("a").affinity("gpu", AffinityOperator::in, {"V100", "A100"});
+  const Service same = a_service("b").affinity("gpu", AffinityOperator::in, {"A100", "V100"});
+  const Service other = a_service("c").affinity("gpu", AffinityOperator::in, {"A100"});
+  const Service negated = a_service("d").affinity("gpu", AffinityOperator::not_in, {"V100", "A100"});
+  EXPECT_EQ(eligibility_key(a), eligibility_key(same)) << "value order does not change the set";
+  EXPECT_NE(eligibility_key(a), eligibility_key(other));
+  EXPECT_NE(eligibility_key(a), eligibility_key(negated));
+  EXPECT_NE(eligibility_key(a), eligibility_key(a_service("e")));
+}
+
 TEST(Rules, HardTaintAdmitsOnlyTolerations) {
   const Node node = a_node("n1").taint("dedicated=db:NoSchedule");
   EXPECT_FALSE(is_eligible(node, a_service("web")));

@@ -37,6 +37,18 @@ TEST(Scenario, BinpackPacksHalfNodeReplicasOntoTwoOfFourNodes) {
   EXPECT_TRUE(solution.unplaced.empty());
 }
 
+TEST(Scenario, NodeAffinityKeepsReplicasOnNodesWithAnAllowedLabel) {
+  // The T4 node is the cheapest place to pack, but train may only use V100 or A100.
+  const auto problem = a_problem({a_node("n1").label("gpu", "T4"), a_node("n2").label("gpu", "V100"),
+                                  a_node("n3").label("gpu", "A100")},
+                                 {a_service("train").replicas(6).cpu(1000).memory_mib(1024).affinity(
+                                     "gpu", model::AffinityOperator::in, {"V100", "A100"})});
+  const auto solution = solve(problem);
+  expect_valid(problem, solution);
+  EXPECT_EQ(on(solution, 0, 0), 0);
+  EXPECT_EQ(on(solution, 1, 0) + on(solution, 2, 0), 6);
+}
+
 TEST(Scenario, SpreadStrategyPutsOneReplicaOnEachOfThreeNodes) {
   const auto problem = a_problem({a_node("n1"), a_node("n2"), a_node("n3")}, {a_service("web").replicas(3)},
                                  Strategy::spread);

@@ -161,6 +161,25 @@ TEST(SpecErrors, BadSpreadRulesAreRejected) {
             "services.yaml:4:13: spread of service 'web' must be a map, got 'zone'");
 }
 
+TEST(SpecErrors, BadNodeAffinityIsRejected) {
+  const std::string head = "services:\n  web:\n    image: x\n    node_affinity:\n";
+  EXPECT_EQ(services_errors(head + "      - {key: gpu, operator: Inn, values: [A100]}\n"),
+            "services.yaml:5:30: bad operator 'Inn' in item 1 of node_affinity of service 'web': expected In or NotIn "
+            "(did you mean 'In'?)");
+  EXPECT_EQ(services_errors(head + "      - {operator: In, values: [A100]}\n"),
+            "services.yaml:5:9: item 1 of node_affinity of service 'web' has no key (the node label to match, e.g. "
+            "gpu_model)");
+  EXPECT_EQ(services_errors(head + "      - {key: gpu, values: []}\n"),
+            "services.yaml:5:28: values of item 1 of node_affinity of service 'web' is empty (In and NotIn need at "
+            "least one value)");
+  EXPECT_EQ(services_errors(head + "      - {key: gpu}\n"),
+            "services.yaml:5:9: item 1 of node_affinity of service 'web' has no values (the label values to match)");
+  EXPECT_EQ(services_errors(head + "      - {key: gpu, value: [A100]}\n"),
+            "services.yaml:5:9: item 1 of node_affinity of service 'web' has no values (the label values to match)\n"
+            "services.yaml:5:20: unknown key 'value' in item 1 of node_affinity of service 'web' (did you mean "
+            "'values'?)");
+}
+
 TEST(SpecErrors, MinAvailableAboveReplicasIsRejectedInAnyKeyOrder) {
   EXPECT_EQ(services_errors("services:\n  web:\n    image: x\n    min_available: 4\n    replicas: 3\n"),
             "services.yaml:4:20: min_available of service 'web' (4) is more than its replicas (3)");

@@ -85,6 +85,24 @@ services:
   EXPECT_EQ(web.ports, (std::vector<int>{80, 443}));
 }
 
+TEST(ParseProblem, ReadsNodeAffinityExpressions) {
+  const auto problem = parsed(kCluster, R"(
+services:
+  train:
+    image: trainer:1
+    node_affinity:
+      - {key: gpu_model, operator: In, values: [V100, A100, V100]}
+      - {key: zone, operator: NotIn, values: [c]}
+      - {key: disk, values: [ssd]}
+)");
+  ASSERT_EQ(problem.services.size(), 1u);
+  EXPECT_EQ(problem.services[0].node_affinity,
+            (std::vector<model::NodeAffinity>{{"gpu_model", model::AffinityOperator::in, {"A100", "V100"}},
+                                              {"zone", model::AffinityOperator::not_in, {"c"}},
+                                              {"disk", model::AffinityOperator::in, {"ssd"}}}))
+      << "values are a set; operator defaults to In";
+}
+
 TEST(ParseProblem, AppliesDefaultsToOptionalServiceFields) {
   const auto problem = parsed(kCluster, kServices);
   ASSERT_EQ(problem.services.size(), 1u);
