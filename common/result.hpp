@@ -9,7 +9,9 @@
 
 namespace berth {
 
-enum class ErrorCode { invalid_argument, invalid_spec, io, decode };
+// internal: a bug caught at a boundary (a solve whose placement breaks a hard rule), so
+// that a server answers 500 instead of storing or serving it.
+enum class ErrorCode { invalid_argument, invalid_spec, io, decode, internal };
 
 struct Error {
   ErrorCode code = ErrorCode::invalid_argument;
@@ -28,6 +30,8 @@ class Result {
   const T& value() const { return std::get<T>(state_); }
   T& operator*() { return value(); }
   T* operator->() { return &value(); }
+  const T& operator*() const { return value(); }
+  const T* operator->() const { return &value(); }
   const Error& error() const { return std::get<Error>(state_); }
 
  private:
