@@ -108,6 +108,9 @@ class ClusterState {
   // The target's replicas on one node (service → count): empty when none or unknown.
   std::map<std::string, int> target_for(const std::string& node) const;
 
+  // The injected clock's time, for ages ("last seen 2.1 s ago") consistent with health.
+  TimePoint now() const { return options_.clock(); }
+
   Metrics& metrics() { return metrics_; }
   const Metrics& metrics() const { return metrics_; }
 
