@@ -1,6 +1,8 @@
 #include "coordinator/api/server.hpp"
 
+#include <future>
 #include <optional>
+#include <vector>
 #include <thread>
 #include <utility>
 
@@ -27,6 +29,8 @@ using tcp = asio::ip::tcp;
 // reads the answer instead of a reset from unread request bytes (e.g. after 413).
 constexpr std::chrono::seconds kDrainTimeout{2};
 
+class Session;
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -42,8 +46,11 @@ struct HttpServer::Impl {
   std::thread network;
   std::uint16_t port = 0;
   bool running = false;
+  // Open connections, touched only on the network thread, so stop() can close them.
+  std::vector<std::weak_ptr<Session>> sessions;
 
   void accept();
+  void close_all();
 };
 
 namespace {
@@ -57,6 +64,13 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(server_.options.max_body_bytes);
     stream_.expires_after(server_.options.idle_timeout);
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  }
+
+  void close() {
+    beast::error_code ignored;
+    if (!stream_.socket().is_open()) return;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
   }
 
  private:
@@ -148,12 +162,6 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
-  void close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
-  }
-
   beast::tcp_stream stream_;
   HttpServer::Impl& server_;
   beast::flat_buffer buffer_;
@@ -166,9 +174,22 @@ class Session : public std::enable_shared_from_this<Session> {
 void HttpServer::Impl::accept() {
   acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
-    if (!ec) std::make_shared<Session>(std::move(socket), *this)->read();
+    if (!ec) {
+      std::erase_if(sessions, [](const std::weak_ptr<Session>& session) { return session.expired(); });
+      auto session = std::make_shared<Session>(std::move(socket), *this);
+      sessions.push_back(session);
+      session->read();
+    }
     accept();
   });
+}
+
+void HttpServer::Impl::close_all() {
+  beast::error_code ignored;
+  acceptor.close(ignored);
+  for (const auto& weak : sessions)
+    if (const auto session = weak.lock()) session->close();
+  sessions.clear();
 }
 
 HttpServer::HttpServer(ClusterState& state, ServerOptions options)
@@ -205,12 +226,16 @@ void HttpServer::stop() {
   Impl& impl = *impl_;
   if (!impl.running) return;
   impl.running = false;
-  asio::post(impl.io, [&impl] {
-    beast::error_code ignored;
-    impl.acceptor.close(ignored);
-  });
   // A solve in progress finishes first; its answer is then dropped with the connection.
   impl.solver->join();
+  // Close the listener and every connection on the network thread, and wait for it, so
+  // that the port is free and clients see a closed connection when stop() returns.
+  std::promise<void> closed;
+  asio::post(impl.io, [&impl, &closed] {
+    impl.close_all();
+    closed.set_value();
+  });
+  closed.get_future().wait();
   impl.io.stop();
   impl.network.join();
   impl.solver.reset();
