@@ -3,10 +3,11 @@
 // run in tests without a process. main.cpp maps flags onto these structs.
 //
 // Exit codes: 0 done (whatever the solve status: the report says what was placed),
-// 1 unexpected failure, 2 bad input (unreadable or invalid spec files, bad flags),
+// 1 unexpected failure (also: the coordinator cannot be reached, or answers 5xx),
+// 2 bad input (unreadable or invalid spec files, bad flags, a 4xx answer),
 // 3 the optimizer's placement breaks a hard rule (a bug; never expected).
-// Later subcommands against a live coordinator (apply, plan, status, nodes) will sit
-// beside these.
+// solve and validate work offline on files; apply, plan, status and nodes talk to a live
+// coordinator's HTTP API (live_commands.cpp).
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
@@ -38,6 +39,29 @@ struct ValidateCommand {
   std::string cluster_path;
   std::string services_path;
 };
+
+// The live commands: `coordinator` is the --coordinator flag or BERTH_COORDINATOR
+// ("http://host:port"); with `json` the coordinator's JSON answer is printed as is.
+struct LiveOptions {
+  std::string coordinator;
+  bool json = false;
+};
+
+struct ApplyCommand {
+  LiveOptions live;
+  std::string services_path;
+};
+
+struct PlanCommand {
+  LiveOptions live;
+  std::string services_path;
+};
+
+// Send the services file (its path names it in error messages), print what changes.
+int run_apply(const ApplyCommand& command, std::ostream& out, std::ostream& err);
+int run_plan(const PlanCommand& command, std::ostream& out, std::ostream& err);
+int run_status(const LiveOptions& options, std::ostream& out, std::ostream& err);
+int run_nodes(const LiveOptions& options, std::ostream& out, std::ostream& err);
 
 // Parse, solve, check the placement with model::check, report to `out`; errors to `err`.
 int run_solve(const SolveCommand& command, const Clock& clock, std::ostream& out, std::ostream& err);

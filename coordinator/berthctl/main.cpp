@@ -16,6 +16,18 @@ double steady_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+// Where the live commands find the coordinator's API when neither --coordinator nor
+// BERTH_COORDINATOR says: berth-coordinator's default --api-listen.
+constexpr const char* kDefaultCoordinator = "http://127.0.0.1:7070";
+
+void add_live_options(CLI::App& command, berth::berthctl::LiveOptions& options) {
+  options.coordinator = kDefaultCoordinator;
+  command.add_option("--coordinator", options.coordinator, "the coordinator's API, http://HOST:PORT")
+      ->envname("BERTH_COORDINATOR")
+      ->default_str(kDefaultCoordinator);
+  command.add_flag("--json", options.json, "print the coordinator's JSON answer instead of tables");
+}
+
 void add_spec_files(CLI::App& command, std::string& cluster, std::string& services) {
   command.add_option("--cluster", cluster, "cluster file: nodes, capacity, labels, taints (YAML)")->required();
   command.add_option("--services", services, "services file: services, rules, rollout, objective (YAML)")->required();
@@ -41,6 +53,25 @@ int run(int argc, char** argv) {
   CLI::App* validate_app = app.add_subcommand("validate", "check spec files without solving");
   add_spec_files(*validate_app, validate.cluster_path, validate.services_path);
 
+  berth::berthctl::ApplyCommand apply;
+  CLI::App* apply_app = app.add_subcommand("apply", "apply a services file on the coordinator: solve and make it the target");
+  apply_app->add_option("-f,--file", apply.services_path, "services file (YAML)")->required();
+  add_live_options(*apply_app, apply.live);
+
+  berth::berthctl::PlanCommand plan;
+  CLI::App* plan_app =
+      app.add_subcommand("plan", "dry run on the coordinator: the moves per node, objective, bound and gap");
+  plan_app->add_option("-f,--file", plan.services_path, "services file (YAML)")->required();
+  add_live_options(*plan_app, plan.live);
+
+  berth::berthctl::LiveOptions status;
+  CLI::App* status_app = app.add_subcommand("status", "the coordinator's nodes by health and its current target");
+  add_live_options(*status_app, status);
+
+  berth::berthctl::LiveOptions nodes;
+  CLI::App* nodes_app = app.add_subcommand("nodes", "the registered nodes: health, target usage and replicas");
+  add_live_options(*nodes_app, nodes);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -49,6 +80,10 @@ int run(int argc, char** argv) {
   }
   if (solve_app->parsed()) return berth::berthctl::run_solve(solve, steady_seconds, std::cout, std::cerr);
   if (validate_app->parsed()) return berth::berthctl::run_validate(validate, std::cout, std::cerr);
+  if (apply_app->parsed()) return berth::berthctl::run_apply(apply, std::cout, std::cerr);
+  if (plan_app->parsed()) return berth::berthctl::run_plan(plan, std::cout, std::cerr);
+  if (status_app->parsed()) return berth::berthctl::run_status(status, std::cout, std::cerr);
+  if (nodes_app->parsed()) return berth::berthctl::run_nodes(nodes, std::cout, std::cerr);
   return kExitFailure;
 }
 

@@ -198,6 +198,14 @@ std::vector<ReplicaChange> starts(const model::Problem& problem, const model::Pl
   return changes(problem, placement, false);
 }
 
+std::string format_table(const std::vector<std::vector<std::string>>& rows, const std::string& indent) {
+  std::ostringstream out;
+  print_table(out, rows, indent);
+  return out.str();
+}
+
+std::string format_number(double value, int decimals) { return trimmed(value, decimals); }
+
 std::string format_amount(const std::string& resource, std::int64_t amount) {
   if (resource == "cpu") return trimmed(static_cast<double>(amount) / 1000.0, 3);
   if (resource != "memory") return std::to_string(amount);

@@ -40,6 +40,14 @@ std::string format_amount(const std::string& resource, std::int64_t amount);
 
 std::string format_report(const SolveReport& report);
 
+// Rows as aligned columns (as wide as their widest cell, counting characters, not bytes),
+// each line starting with `indent`, trailing spaces trimmed. Shared by every table
+// berthctl prints.
+std::string format_table(const std::vector<std::vector<std::string>>& rows, const std::string& indent = "");
+
+// `value` with up to `decimals` decimals, trailing zeros dropped: 8 → "8", 0.25 → "0.25".
+std::string format_number(double value, int decimals);
+
 // Keys, in order: status, proven_optimal, objective, lower_bound, gap, rounds, seconds,
 // nodes_used, nodes_total, replicas_placed, replicas_unplaced, placement
 // {service: {node: count}}, moves [{service, from, count}], starts [{service, to, count}],
