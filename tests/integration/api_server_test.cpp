@@ -111,7 +111,7 @@ TEST_F(ApiServerTest, AnOversizedBodyIs413AndTheServerKeepsServing) {
 TEST_F(ApiServerTest, GarbageAndTruncatedRequestsDoNotStopTheServer) {
   ClusterState state;
   start(state);
-  const std::string garbage = raw_exchange(address.port, std::string("\x01\x02 not http at all\r\n\r\n", 24));
+  const std::string garbage = raw_exchange(address.port, "\x01\x02 not http at all\r\n\r\n");
   EXPECT_EQ(garbage.rfind("HTTP/1.1 400", 0), 0u) << garbage;
   const std::string truncated = raw_exchange(address.port, "POST /v1/apply HTTP/1.1\r\nContent-Length: 100\r\n\r\nabc");
   EXPECT_TRUE(truncated.empty() || truncated.rfind("HTTP/1.1 400", 0) == 0) << truncated;
