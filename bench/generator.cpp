@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/model/gpu.hpp"
+
 namespace berth::bench {
 namespace {
 
@@ -109,7 +111,8 @@ std::int64_t allocatable_memory_bytes(int gib) {
 
 model::Node make_node(const NodeType& type, Rng& rng, const GeneratorSpec& spec) {
   model::Node node;
-  node.capacity = {allocatable_cpu_millis(type.cores), allocatable_memory_bytes(type.memory_gib), type.gpus};
+  node.capacity = {allocatable_cpu_millis(type.cores), allocatable_memory_bytes(type.memory_gib),
+                   type.gpus * model::kMilliGpusPerGpu};
   node.cost = node_cost(type);
   // Appended rather than "z" + to_string(): GCC 12 warns falsely (-Wrestrict) on the latter.
   std::string zone = "z";
@@ -271,7 +274,7 @@ std::vector<model::Service> make_services(const GeneratorSpec& spec, const std::
     if (gpu_services >= gpu_target) break;
     auto& service = services[s];
     if (service.replicas > 4) continue;
-    const int per_replica = rng.chance(0.3) ? 2 : 1;
+    const std::int64_t per_replica = (rng.chance(0.3) ? 2 : 1) * model::kMilliGpusPerGpu;
     if (per_replica * service.replicas > gpu_budget) continue;
     gpu_budget -= per_replica * service.replicas;
     service.request[kGpu] = per_replica;

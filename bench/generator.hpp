@@ -13,7 +13,7 @@
 // capacity of the ordinary (untainted) nodes: a good packer can close many nodes.
 // docs/benchmarks.md lists every distribution.
 //
-// Resources are {cpu, memory, gpu}. The same spec gives the same problem, bit for bit:
+// Resources are {cpu, memory, gpu}, gpu in milli-GPUs (whole GPUs here). The same spec gives the same problem, bit for bit:
 // every random draw is hand-rolled on std::mt19937_64 (std:: distributions differ between
 // standard libraries).
 #include <cstdint>

@@ -1,7 +1,8 @@
 #pragma once
 // The placement problem as plain data: resource dimensions, nodes, services, objective.
 //
-// Units are integers: cpu in millicores, memory in bytes, every other dimension a count.
+// Units are integers: cpu in millicores, memory in bytes, gpu in milli-GPUs (requests
+// follow the sharing rule of gpu.hpp), every other dimension a count.
 // Every Node::capacity and Service::request has one entry per Problem::resources entry.
 // A Problem is built by the spec parser (common/spec) or by tests and benchmarks, and is
 // read-only to the optimizer.

@@ -63,7 +63,7 @@ NodeSpec read_node(const Field& item, YamlReader& reader) {
     if (field.name == "labels") {
       if (auto labels = reader.string_map(field, "labels of " + where)) spec.node.labels = std::move(*labels);
     } else if (field.name == "capacity") {
-      if (auto capacity = reader.quantities(field, "capacity of " + where)) {
+      if (auto capacity = reader.quantities(field, "capacity of " + where, YamlReader::Amounts::capacity)) {
         // Every node runs something: a node without cpu or memory is a typo, not a design.
         for (const std::string_view required : {"cpu", "memory"}) {
           bool found = false;

@@ -56,6 +56,7 @@ const char* unit_name(QuantityKind kind) {
   switch (kind) {
     case QuantityKind::cpu: return "millicore";
     case QuantityKind::bytes: return "byte";
+    case QuantityKind::gpu: return "milli-GPU";
     case QuantityKind::count: return "unit";
   }
   return "unit";
@@ -66,6 +67,7 @@ const char* unit_name(QuantityKind kind) {
 QuantityKind quantity_kind_for(std::string_view resource) {
   if (resource == "cpu") return QuantityKind::cpu;
   if (resource == "memory") return QuantityKind::bytes;
+  if (resource == "gpu" || resource.ends_with("/gpu")) return QuantityKind::gpu;
   return QuantityKind::count;
 }
 
@@ -117,8 +119,8 @@ Result<std::int64_t> parse_quantity(std::string_view text, QuantityKind kind) {
       __builtin_mul_overflow(suffix->denominator, power(10, static_cast<int>(fraction_part.size())),
                              &scale.denominator))
     return fail("too many decimals");
-  if (kind == QuantityKind::cpu) {
-    // Millicores: "1" is 1000m. Cancel against the denominator first so "500m" stays exact.
+  if (kind == QuantityKind::cpu || kind == QuantityKind::gpu) {
+    // Millicores or milli-GPUs: "1" is 1000m. Cancel against the denominator first so "500m" stays exact.
     if (scale.denominator % kKilo == 0) {
       scale.denominator /= kKilo;
     } else if (__builtin_mul_overflow(scale.numerator, kKilo, &scale.numerator)) {
@@ -139,7 +141,7 @@ Result<std::int64_t> parse_quantity(std::string_view text, QuantityKind kind) {
     scale.denominator /= g2;
   }
   if (scale.denominator != 1)
-    return fail(kind == QuantityKind::cpu ? std::string("finer than 1m")
+    return fail(kind == QuantityKind::cpu || kind == QuantityKind::gpu ? std::string("finer than 1m")
                                           : std::string("not a whole number of ") + unit_name(kind) + "s");
   std::int64_t value = 0;
   if (__builtin_mul_overflow(mantissa, scale.numerator, &value)) return fail("too large");

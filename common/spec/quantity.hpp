@@ -1,9 +1,11 @@
 #pragma once
 // Resource quantities in Kubernetes syntax ("500m", "2", "1.5Gi", "1G") to berth's integer
-// units: cpu in millicores, memory in bytes, every other resource a plain count.
+// units: cpu in millicores, memory in bytes, GPUs in milli-GPUs, every other resource a
+// plain count.
 //
 //   parse_quantity("500m", QuantityKind::cpu)    → 500
 //   parse_quantity("1.5Gi", QuantityKind::bytes) → 1610612736
+//   parse_quantity("0.5", QuantityKind::gpu)     → 500
 //   parse_quantity("2", QuantityKind::count)     → 2
 //   parse_quantity("5x", QuantityKind::cpu)      → error "unknown suffix 'x' ..."
 //
@@ -24,10 +26,12 @@ namespace berth::spec {
 enum class QuantityKind {
   cpu,    // result in millicores: "2" → 2000
   bytes,  // result in bytes: "1Ki" → 1024
+  gpu,    // result in milli-GPUs: "1" → 1000, "250m" → 250 (see common/model/gpu.hpp)
   count,  // result in units: "1k" → 1000
 };
 
-// cpu → cpu, memory → bytes, anything else (gpu, nvidia.com/gpu, disk) → count.
+// cpu → cpu, memory → bytes, gpu and names ending in /gpu (nvidia.com/gpu) → gpu,
+// anything else (disk, example.com/fpga) → count.
 QuantityKind quantity_kind_for(std::string_view resource);
 
 Result<std::int64_t> parse_quantity(std::string_view text, QuantityKind kind);

@@ -184,7 +184,7 @@ ServiceSpec read_service(const Field& entry, YamlReader& reader) {
     } else if (field.name == "replicas") {
       if (const auto value = reader.int32(field, of, 0)) service.replicas = *value;
     } else if (field.name == "resources") {
-      if (auto request = reader.quantities(field, "resources of " + where)) spec.request = std::move(*request);
+      if (auto request = reader.quantities(field, "resources of " + where, YamlReader::Amounts::request)) spec.request = std::move(*request);
     } else if (field.name == "node_selector") {
       if (auto selector = reader.string_map(field, of)) service.node_selector = std::move(*selector);
     } else if (field.name == "node_affinity") {

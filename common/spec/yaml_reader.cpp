@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "common/model/gpu.hpp"
 #include "common/spec/quantity.hpp"
 #include "common/spec/syntax.hpp"
 
@@ -208,7 +209,8 @@ std::optional<model::Labels> YamlReader::string_map(const Field& field, const st
   return labels;
 }
 
-std::optional<std::vector<ResourceAmount>> YamlReader::quantities(const Field& field, const std::string& what) {
+std::optional<std::vector<ResourceAmount>> YamlReader::quantities(const Field& field, const std::string& what,
+                                                                  Amounts amounts_are) {
   const auto entries = map_fields(field.value, what, {});
   if (!entries) return std::nullopt;
   std::vector<ResourceAmount> amounts;
@@ -226,9 +228,24 @@ std::optional<std::vector<ResourceAmount>> YamlReader::quantities(const Field& f
       continue;
     }
     const std::string& text = entry.value.Scalar();
-    const auto amount = parse_quantity(text, quantity_kind_for(entry.name));
+    const QuantityKind kind = quantity_kind_for(entry.name);
+    const auto amount = parse_quantity(text, kind);
     if (!amount) {
       error(entry, "bad quantity " + quoted(text) + " for " + entry.name + ": " + amount.error().message);
+      ok = false;
+      continue;
+    }
+    if (kind == QuantityKind::gpu && amounts_are == Amounts::capacity && amount.value() % model::kMilliGpusPerGpu != 0) {
+      error(entry, "bad quantity " + quoted(text) + " for " + entry.name + " in " + what + ": a node has whole GPUs");
+      ok = false;
+      continue;
+    }
+    if (kind == QuantityKind::gpu && amounts_are == Amounts::request && !model::is_gpu_request(amount.value())) {
+      // Rounding up here would silently change what fits; the file should say what it holds.
+      const auto held = model::gpu_request_millis(amount.value());
+      error(entry, "bad quantity " + quoted(text) + " for " + entry.name + " in " + what +
+                       ": a share of one GPU is 1/2, 1/4 or 1/8 (500m, 250m, 125m), more than one GPU is whole GPUs" +
+                       (held ? " (write " + std::to_string(*held) + "m)" : std::string()));
       ok = false;
       continue;
     }

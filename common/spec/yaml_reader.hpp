@@ -73,7 +73,10 @@ class YamlReader {
   std::optional<std::vector<std::string>> string_list(const Field& field, const std::string& what);
   std::optional<model::Labels> string_map(const Field& field, const std::string& what);
   // A map of resource name to quantity ({cpu: 500m, memory: 1Gi, gpu: 1}), in file order.
-  std::optional<std::vector<ResourceAmount>> quantities(const Field& field, const std::string& what);
+  // GPU amounts follow common/model/gpu.hpp: a node has whole GPUs; a replica asks whole
+  // GPUs or a share of one (1/2, 1/4, 1/8).
+  enum class Amounts { capacity, request };
+  std::optional<std::vector<ResourceAmount>> quantities(const Field& field, const std::string& what, Amounts amounts);
 
  private:
   std::string file_;

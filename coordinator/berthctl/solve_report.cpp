@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "common/spec/quantity.hpp"
+
 namespace berth::berthctl {
 namespace {
 
@@ -207,7 +209,8 @@ std::string format_table(const std::vector<std::vector<std::string>>& rows, cons
 std::string format_number(double value, int decimals) { return trimmed(value, decimals); }
 
 std::string format_amount(const std::string& resource, std::int64_t amount) {
-  if (resource == "cpu") return trimmed(static_cast<double>(amount) / 1000.0, 3);
+  if (resource == "cpu" || spec::quantity_kind_for(resource) == spec::QuantityKind::gpu)
+    return trimmed(static_cast<double>(amount) / 1000.0, 3);  // millicores, milli-GPUs
   if (resource != "memory") return std::to_string(amount);
   static constexpr std::array<const char*, 6> kUnits = {"", "Ki", "Mi", "Gi", "Ti", "Pi"};
   double value = static_cast<double>(amount);

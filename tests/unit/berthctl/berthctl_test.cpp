@@ -54,7 +54,8 @@ TEST(Berthctl, FormatsAmountsInHumanUnits) {
   EXPECT_EQ(format_amount("memory", 3 * model::kGiB / 2), "1.5Gi");
   EXPECT_EQ(format_amount("memory", 64 * model::kGiB), "64Gi");
   EXPECT_EQ(format_amount("memory", 100), "100");
-  EXPECT_EQ(format_amount("gpu", 2), "2");
+  EXPECT_EQ(format_amount("gpu", 2000), "2");
+  EXPECT_EQ(format_amount("gpu", 500), "0.5");
 }
 
 TEST(Berthctl, ListsStopsAndStartsRelativeToRunning) {

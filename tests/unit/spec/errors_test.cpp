@@ -64,6 +64,14 @@ TEST(SpecErrors, BadQuantitiesSayWhichResourceAndWhy) {
             "services.yaml:4:25: bad quantity '0.5' for memory: not a whole number of bytes");
   EXPECT_EQ(services_errors("services:\n  web:\n    image: x\n    resources: {cpu: 0.0001}\n"),
             "services.yaml:4:22: bad quantity '0.0001' for cpu: finer than 1m");
+  EXPECT_EQ(services_errors("services:\n  web:\n    image: x\n    resources: {gpu: 0.3}\n"),
+            "services.yaml:4:22: bad quantity '0.3' for gpu in resources of service 'web': a share of one GPU is "
+            "1/2, 1/4 or 1/8 (500m, 250m, 125m), more than one GPU is whole GPUs (write 500m)");
+  EXPECT_EQ(services_errors("services:\n  web:\n    image: x\n    resources: {gpu: 1.5}\n"),
+            "services.yaml:4:22: bad quantity '1.5' for gpu in resources of service 'web': a share of one GPU is "
+            "1/2, 1/4 or 1/8 (500m, 250m, 125m), more than one GPU is whole GPUs");
+  EXPECT_EQ(cluster_errors("nodes:\n  - name: n1\n    capacity: {cpu: 1, memory: 1Gi, gpu: 0.5}\n"),
+            "cluster.yaml:3:42: bad quantity '0.5' for gpu in capacity of node 'n1': a node has whole GPUs");
   EXPECT_EQ(services_errors("services:\n  web:\n    image: x\n    resources: {gpu: [1]}\n"),
             "services.yaml:4:22: bad quantity for gpu: expected a quantity such as 500m, 2, 512Mi, got a list");
   EXPECT_EQ(services_errors("services:\n  web:\n    image: x\n    resources: {\"g pu\": 1}\n"),

@@ -29,7 +29,7 @@ nodes:
   EXPECT_EQ(n1.name, "n1");
   EXPECT_EQ(n1.labels, (model::Labels{{"disk", "ssd"}, {"zone", "a"}}));
   EXPECT_EQ(problem.resources, (std::vector<std::string>{"cpu", "memory", "gpu"}));
-  EXPECT_EQ(n1.capacity, (std::vector<std::int64_t>{16000, 64 * model::kGiB, 1}));
+  EXPECT_EQ(n1.capacity, (std::vector<std::int64_t>{16000, 64 * model::kGiB, 1000}));
   EXPECT_EQ(n1.taints, (std::vector<std::string>{"dedicated=db:NoSchedule", "maintenance:PreferNoSchedule"}));
   EXPECT_DOUBLE_EQ(n1.cost, 2.5);
   EXPECT_EQ(n1.state, model::NodeState::cordoned);
@@ -156,8 +156,25 @@ services:
     resources: {gpu: 1, memory: 1Mi}
 )");
   EXPECT_EQ(problem.resources, (std::vector<std::string>{"cpu", "memory", "disk", "gpu", "nvidia.com/gpu"}));
-  EXPECT_EQ(problem.nodes.at(0).capacity, (std::vector<std::int64_t>{4000, 8 * model::kGiB, 3, 0, 2}));
-  EXPECT_EQ(problem.services.at(0).request, (std::vector<std::int64_t>{0, model::kMiB, 0, 1, 0}));
+  EXPECT_EQ(problem.nodes.at(0).capacity, (std::vector<std::int64_t>{4000, 8 * model::kGiB, 3, 0, 2000}))
+      << "GPUs in milli-GPUs";
+  EXPECT_EQ(problem.services.at(0).request, (std::vector<std::int64_t>{0, model::kMiB, 0, 1000, 0}));
+}
+
+TEST(ParseProblem, GpuRequestsAreWholeGpusOrAShareOfOne) {
+  const auto problem = parsed(R"(
+nodes:
+  - name: n1
+    capacity: {cpu: 4, memory: 8Gi, gpu: 2}
+)", R"(
+services:
+  train: {image: x, resources: {gpu: 2}}
+  infer: {image: x, resources: {gpu: 0.5}}
+  embed: {image: x, resources: {gpu: 125m}}
+)");
+  EXPECT_EQ(problem.services.at(0).request.at(2), 2000);
+  EXPECT_EQ(problem.services.at(1).request.at(2), 500);
+  EXPECT_EQ(problem.services.at(2).request.at(2), 125);
 }
 
 TEST(ParseProblem, StrategySetsDefaultWeightsAndExplicitWeightsOverrideInAnyOrder) {

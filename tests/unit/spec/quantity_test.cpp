@@ -91,8 +91,17 @@ TEST(Quantity, RejectsValuesBeyondInt64) {
 TEST(Quantity, KindFollowsTheResourceName) {
   EXPECT_EQ(quantity_kind_for("cpu"), QuantityKind::cpu);
   EXPECT_EQ(quantity_kind_for("memory"), QuantityKind::bytes);
-  EXPECT_EQ(quantity_kind_for("gpu"), QuantityKind::count);
-  EXPECT_EQ(quantity_kind_for("nvidia.com/gpu"), QuantityKind::count);
+  EXPECT_EQ(quantity_kind_for("gpu"), QuantityKind::gpu);
+  EXPECT_EQ(quantity_kind_for("nvidia.com/gpu"), QuantityKind::gpu);
+  EXPECT_EQ(quantity_kind_for("gpus"), QuantityKind::count);
+  EXPECT_EQ(quantity_kind_for("disk"), QuantityKind::count);
+}
+
+TEST(Quantity, GpusAreMilliGpus) {
+  EXPECT_EQ(parsed("1", QuantityKind::gpu), 1000);
+  EXPECT_EQ(parsed("0.5", QuantityKind::gpu), 500);
+  EXPECT_EQ(parsed("250m", QuantityKind::gpu), 250);
+  EXPECT_EQ(failure("0.0001", QuantityKind::gpu), "finer than 1m");
 }
 
 }  // namespace
