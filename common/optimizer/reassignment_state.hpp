@@ -1,0 +1,76 @@
+#pragma once
+// An assignment of a Reassignment with every aggregate its rules and cost terms need,
+// kept up to date move by move: a shift (one process to another machine) or a swap (two
+// processes exchange machines) is valued in O(resources + balances) and checked in
+// O(resources + dependencies), without touching the rest. Internal to the reassignment
+// search (reassignment.cpp); tested through it against bench/roadef's checker.
+//
+//   ReassignmentState state(problem, problem.initial);
+//   if (const auto delta = state.shift_delta(p, m); delta != kReassignmentInfeasible) state.shift(p, m);
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "common/optimizer/reassignment.hpp"
+
+namespace berth::optimizer {
+
+inline constexpr std::int64_t kReassignmentInfeasible = std::numeric_limits<std::int64_t>::max();
+
+class ReassignmentState {
+ public:
+  using Cost = std::int64_t;
+
+  // `start` must satisfy every hard rule; the state keeps it so.
+  ReassignmentState(const Reassignment& problem, const std::vector<int>& start);
+
+  const std::vector<int>& assignment() const { return assign_; }
+  int machine_of(int process) const { return assign_[static_cast<std::size_t>(process)]; }
+  const std::vector<int>& processes_on(int machine) const { return processes_on_[static_cast<std::size_t>(machine)]; }
+  // Load plus balance cost of one machine.
+  Cost machine_cost(int machine) const { return machine_cost_[static_cast<std::size_t>(machine)]; }
+  Cost total() const;
+  ReassignmentCost terms() const;
+
+  // Cost change of the move, or kReassignmentInfeasible if it breaks a hard rule.
+  Cost shift_delta(int process, int to) const;
+  Cost swap_delta(int a, int b);  // mutates scratch counters, restores them before returning
+  void shift(int process, int to);
+  void swap(int a, int b);
+
+ private:
+  bool fits(int machine, int leaving, int arriving) const;
+  bool spread_allows(std::size_t service, int from, int to) const;
+  bool dependencies_allow(std::size_t service, int from, int to) const;
+  bool dependencies_hold(std::size_t service, int neighborhood) const;
+  Cost machine_cost_with(int machine, int leaving, int arriving) const;
+  Cost compute_machine_cost(int machine) const;
+  Cost balance_cost(int machine) const;
+  Cost move_cost(int process, int machine) const;  // process and machine move cost of `process` on `machine`
+  void set_moved(std::size_t service, int delta);
+  void add(int process, int machine);
+  void remove(int process, int machine);
+  void refresh_machine(int machine);
+
+  const Reassignment& p_;
+  std::size_t machines_, resources_, services_, neighborhoods_, locations_;
+  std::vector<int> assign_;
+  std::vector<Cost> use_;            // [machine][resource], processes there now
+  std::vector<Cost> transient_use_;  // [machine][resource], processes that started there and left
+  std::vector<std::int32_t> on_machine_;       // [service][machine]
+  std::vector<std::int32_t> in_location_;      // [service][location]
+  std::vector<std::int32_t> in_neighborhood_;  // [service][neighborhood]
+  std::vector<int> distinct_locations_;
+  std::vector<std::int64_t> moved_in_service_;
+  std::vector<std::int64_t> moved_histogram_;  // services by number of moved processes
+  std::int64_t max_moved_ = 0;
+  std::vector<std::vector<int>> dependents_;  // services that depend on each service
+  std::vector<std::vector<int>> processes_on_;
+  std::vector<std::size_t> position_;  // of each process in processes_on_
+  std::vector<Cost> machine_cost_;     // load + balance cost per machine
+  Cost machine_sum_ = 0;
+  Cost process_move_ = 0;
+  Cost machine_move_ = 0;
+};
+
+}  // namespace berth::optimizer
