@@ -24,74 +24,182 @@ namespace {
 using Cost = std::int64_t;
 constexpr Cost kInfeasible = kReassignmentInfeasible;
 
-// Late acceptance hill climbing (Burke and Bykov) over random shifts and swaps: a move is
-// taken when it is no worse than the current cost or than the cost `history` moves ago.
-// It needs no temperature, which matters here: objectives run from hundreds to 10^10.
+// Late acceptance hill climbing (Burke and Bykov) over three moves: shift a random process
+// to a random machine, swap two random processes, and make room, a short ejection chain
+// that moves a process off a machine with load cost onto another machine after evicting
+// what blocks it there. A move is taken when it is no worse than the current cost or
+// than the cost `kHistory` moves ago; that needs no temperature, which matters here:
+// objectives run from hundreds to 10^10.
 class Search {
  public:
   Search(const Reassignment& p, const std::vector<int>& start, const ReassignmentOptions& options)
-      : p_(p), options_(options), state_(p, start), best_(start), rng_(options.seed) {}
+      : p_(p),
+        options_(options),
+        state_(p, start),
+        best_(start),
+        rng_(options.seed),
+        any_process_(0, static_cast<int>(p.processes.size()) - 1),
+        any_machine_(0, static_cast<int>(p.machines.size()) - 1) {}
 
   ReassignmentResult run() {
     ReassignmentResult result;
     result.initial_cost = state_.total();
-    Cost current = result.initial_cost;
-    Cost best = current;
-    const int machines = static_cast<int>(p_.machines.size());
-    const int processes = static_cast<int>(p_.processes.size());
-    if (processes == 0 || machines < 2) return finish(std::move(result), best);
-    std::uniform_int_distribution<int> any_process(0, processes - 1);
-    std::uniform_int_distribution<int> any_machine(0, machines - 1);
+    current_ = best_cost_ = result.initial_cost;
+    if (p_.processes.empty() || p_.machines.size() < 2) return finish(std::move(result));
     std::uniform_int_distribution<int> percent(0, 99);
-    std::vector<Cost> history(kHistory, current);
-    // The best assignment is copied only when the search is about to leave it, so long
-    // runs of improvements cost nothing.
-    bool best_is_current = true;
+    std::vector<Cost> history(kHistory, current_);
     std::int64_t evaluated = 0;
 
     while (!out_of_time(result.iterations)) {
       ++result.iterations;
-      const int a = any_process(rng_);
-      int to = -1;
-      int b = -1;
+      const int kind = percent(rng_);
+      const int a = any_process_(rng_);
+      chain_.clear();
       Cost delta = kInfeasible;
-      if (percent(rng_) < kShiftPercent) {
-        to = any_machine(rng_);
+      if (kind < kShiftPercent) {
+        const int to = any_machine_(rng_);
         delta = state_.shift_delta(a, to);
-      } else {
-        b = any_process(rng_);
+        if (delta != kInfeasible) chain_.push_back({a, state_.machine_of(a), to});
+      } else if (kind < kShiftPercent + kSwapPercent) {
+        const int b = any_process_(rng_);
         delta = state_.swap_delta(a, b);
+        if (delta != kInfeasible) {
+          chain_.push_back({a, state_.machine_of(a), state_.machine_of(b)});
+          chain_.push_back({b, state_.machine_of(b), state_.machine_of(a)});
+        }
+      } else {
+        delta = make_room(a);  // applied already; undone below when rejected
       }
       if (delta == kInfeasible) continue;
       auto& late = history[static_cast<std::size_t>(evaluated++ % kHistory)];
-      if (delta <= 0 || current + delta <= late) {
-        if (delta > 0 && best_is_current) {
+      const bool applied = kind >= kShiftPercent + kSwapPercent;
+      if (delta <= 0 || current_ + delta <= late) {
+        if (delta > 0 && best_is_current_) {
+          // Leaving the best: keep a copy of it first.
+          if (applied) undo_chain();
           best_ = state_.assignment();
-          best_is_current = false;
+          best_is_current_ = false;
+          apply_chain();
+        } else if (!applied) {
+          apply_chain();
         }
-        if (b >= 0) {
-          state_.swap(a, b);
-        } else {
-          state_.shift(a, to);
-        }
-        current += delta;
+        current_ += delta;
         ++result.moves_applied;
-        if (current < best) {
-          best = current;
-          best_is_current = true;
-        } else if (current > best) {
-          best_is_current = false;
+        if (current_ < best_cost_) {
+          best_cost_ = current_;
+          best_is_current_ = true;
+        } else if (current_ > best_cost_) {
+          best_is_current_ = false;
         }
+      } else if (applied) {
+        undo_chain();
       }
-      late = std::min(late, current);
+      late = std::min(late, current_);
     }
-    if (best_is_current) best_ = state_.assignment();
-    return finish(std::move(result), best);
+    if (best_is_current_) best_ = state_.assignment();
+    return finish(std::move(result));
   }
 
  private:
+  struct Step {
+    int process;
+    int from;
+    int to;
+  };
+
   static constexpr std::int64_t kHistory = 2000;
   static constexpr int kShiftPercent = 50;
+  static constexpr int kSwapPercent = 49;  // the rest: make room
+  static constexpr int kMaxEvictions = 16;
+  static constexpr int kHomeSample = 40;  // machines tried for each evicted process
+
+  // An ejection chain: moves `a` off its machine if that machine has load or balance
+  // cost, onto a machine whose safety capacities could hold it, then evicts from there,
+  // up to kMaxEvictions, the processes that free most of what overflows, each to the
+  // cheapest of `a`'s old machine and a sample of others, until the chain gains or the
+  // limit is reached. Capacity may be exceeded on the target machine only while the
+  // chain is built; a chain that ends over capacity is undone. Returns the total cost
+  // change with the chain applied, or kInfeasible with nothing applied.
+  Cost make_room(int a) {
+    const int from = state_.machine_of(a);
+    if (state_.machine_cost(from) == 0) return kInfeasible;
+    const int to = roomy_machine(a, from);
+    if (to < 0 || state_.shift_delta(a, to, CapacityCheck::later) == kInfeasible) return kInfeasible;
+    const Cost before = state_.total();
+    chain_.push_back({a, from, to});
+    state_.shift(a, to);
+    for (int evictions = 0;; ++evictions) {
+      if (state_.within_capacity(to) && (state_.total() < before || evictions == kMaxEvictions))
+        return state_.total() - before;
+      if (evictions == kMaxEvictions) break;
+      const int q = most_blocking(a, to);
+      if (q < 0) break;
+      Cost best = state_.shift_delta(q, from);
+      int home = best == kInfeasible ? -1 : from;
+      for (int k = 0; k < kHomeSample; ++k) {
+        const int m = any_machine_(rng_);
+        if (m == to) continue;
+        const Cost d = state_.shift_delta(q, m);
+        if (d < best) {
+          best = d;
+          home = m;
+        }
+      }
+      if (home < 0) break;
+      chain_.push_back({q, to, home});
+      state_.shift(q, home);
+    }
+    undo_chain();
+    chain_.clear();
+    return kInfeasible;
+  }
+
+  // A random machine other than `from` whose safety capacity is at least `a`'s
+  // requirement in every resource, or −1 after a few tries.
+  int roomy_machine(int a, int from) {
+    const auto& req = p_.processes[static_cast<std::size_t>(a)].requirement;
+    for (int tries = 0; tries < 8; ++tries) {
+      const int m = any_machine_(rng_);
+      if (m == from) continue;
+      const auto& safety = p_.machines[static_cast<std::size_t>(m)].safety_capacity;
+      bool roomy = true;
+      for (std::size_t r = 0; r < req.size() && roomy; ++r) roomy = req[r] <= safety[r];
+      if (roomy) return m;
+    }
+    return -1;
+  }
+
+  // The process on `to`, other than `a`, that frees most of what overflows its safety
+  // capacity, each overflowing resource weighted equally.
+  int most_blocking(int a, int to) const {
+    const auto& safety = p_.machines[static_cast<std::size_t>(to)].safety_capacity;
+    const std::size_t resources = safety.size();
+    need_.assign(resources, 0);
+    for (std::size_t r = 0; r < resources; ++r) need_[r] = state_.use(to, r) - safety[r];
+    double best_score = -1;
+    int best = -1;
+    for (const int q : state_.processes_on(to)) {
+      if (q == a) continue;
+      const auto& freed = p_.processes[static_cast<std::size_t>(q)].requirement;
+      double score = 0;
+      for (std::size_t r = 0; r < resources; ++r)
+        if (need_[r] > 0)
+          score += static_cast<double>(std::min(freed[r], need_[r])) / static_cast<double>(need_[r]);
+      if (score > best_score) {
+        best_score = score;
+        best = q;
+      }
+    }
+    return best;
+  }
+
+  void apply_chain() {
+    for (const auto& step : chain_) state_.shift(step.process, step.to);
+  }
+  // Each step undone in reverse order returns to a state that held every rule.
+  void undo_chain() {
+    for (auto it = chain_.rbegin(); it != chain_.rend(); ++it) state_.shift(it->process, it->from);
+  }
 
   bool out_of_time(std::int64_t iterations) const {
     if (options_.max_iterations > 0 && iterations >= options_.max_iterations) return true;
@@ -101,11 +209,10 @@ class Search {
   }
 
   // The best assignment seen, valued afresh by a new state (its own bookkeeping).
-  ReassignmentResult finish(ReassignmentResult result, Cost best) {
+  ReassignmentResult finish(ReassignmentResult result) {
     const ReassignmentState final_state(p_, best_);
     result.assignment = best_;
     result.cost = final_state.terms();
-    (void)best;
     return result;
   }
 
@@ -113,7 +220,14 @@ class Search {
   const ReassignmentOptions& options_;
   ReassignmentState state_;
   std::vector<int> best_;
+  bool best_is_current_ = true;  // best_ is stale while the state sits on the best cost
+  Cost current_ = 0;
+  Cost best_cost_ = 0;
+  std::vector<Step> chain_;  // the move being tried, as shifts
+  mutable std::vector<Cost> need_;  // scratch of most_blocking
   std::mt19937_64 rng_;
+  std::uniform_int_distribution<int> any_process_;
+  std::uniform_int_distribution<int> any_machine_;
 };
 
 }  // namespace

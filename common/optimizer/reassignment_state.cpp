@@ -53,12 +53,12 @@ ReassignmentCost ReassignmentState::terms() const {
   return cost;
 }
 
-ReassignmentState::Cost ReassignmentState::shift_delta(int process, int to) const {
+ReassignmentState::Cost ReassignmentState::shift_delta(int process, int to, CapacityCheck capacity) const {
   const int from = machine_of(process);
   if (from == to) return kReassignmentInfeasible;
   const auto s = at(p_.processes[at(process)].service);
   if (on_machine_[s * machines_ + at(to)] != 0) return kReassignmentInfeasible;
-  if (!fits(to, -1, process)) return kReassignmentInfeasible;
+  if (capacity == CapacityCheck::now && !fits(to, -1, process)) return kReassignmentInfeasible;
   if (!spread_allows(s, from, to)) return kReassignmentInfeasible;
   const int from_n = p_.machines[at(from)].neighborhood;
   const int to_n = p_.machines[at(to)].neighborhood;

@@ -17,6 +17,10 @@ namespace berth::optimizer {
 
 inline constexpr std::int64_t kReassignmentInfeasible = std::numeric_limits<std::int64_t>::max();
 
+// Whether a shift must fit the destination's capacity at once. `later` serves ejection
+// chains, which overfill a machine and then evict from it until within_capacity holds.
+enum class CapacityCheck { now, later };
+
 class ReassignmentState {
  public:
   using Cost = std::int64_t;
@@ -27,15 +31,17 @@ class ReassignmentState {
   const std::vector<int>& assignment() const { return assign_; }
   int machine_of(int process) const { return assign_[static_cast<std::size_t>(process)]; }
   const std::vector<int>& processes_on(int machine) const { return processes_on_[static_cast<std::size_t>(machine)]; }
+  std::int64_t use(int machine, std::size_t resource) const { return use_[static_cast<std::size_t>(machine) * resources_ + resource]; }
   // Load plus balance cost of one machine.
   Cost machine_cost(int machine) const { return machine_cost_[static_cast<std::size_t>(machine)]; }
   Cost total() const;
   ReassignmentCost terms() const;
 
   // Cost change of the move, or kReassignmentInfeasible if it breaks a hard rule.
-  Cost shift_delta(int process, int to) const;
+  Cost shift_delta(int process, int to, CapacityCheck capacity = CapacityCheck::now) const;
   Cost swap_delta(int a, int b);  // mutates scratch counters, restores them before returning
   void shift(int process, int to);
+  bool within_capacity(int machine) const { return fits(machine, -1, -1); }
   void swap(int a, int b);
 
  private:
