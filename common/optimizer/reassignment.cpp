@@ -49,11 +49,14 @@ class Search {
     std::uniform_int_distribution<int> percent(0, 99);
     std::vector<Cost> history(kHistory, current_);
     std::int64_t evaluated = 0;
+    bool descending = true;
+    std::int64_t stalled = 0;  // evaluated moves since the last strict improvement
+    const std::int64_t stall_limit = std::max<std::int64_t>(20'000, 20 * static_cast<std::int64_t>(p_.processes.size()));
 
     while (!out_of_time(result.iterations)) {
       ++result.iterations;
       const int kind = percent(rng_);
-      const int a = any_process_(rng_);
+      const int a = (result.iterations & 1) != 0 ? any_process_(rng_) : process_on_costly_machine();
       chain_.clear();
       Cost delta = kInfeasible;
       if (kind < kShiftPercent) {
@@ -73,7 +76,14 @@ class Search {
       if (delta == kInfeasible) continue;
       auto& late = history[static_cast<std::size_t>(evaluated++ % kHistory)];
       const bool applied = kind >= kShiftPercent + kSwapPercent;
-      if (delta <= 0 || current_ + delta <= late) {
+      // Plain descent first: late acceptance from the start makes the search trail its own
+      // history, which costs most on large instances far from any local optimum.
+      stalled = delta < 0 ? 0 : stalled + 1;
+      if (descending && stalled > stall_limit) {
+        descending = false;
+        std::fill(history.begin(), history.end(), current_);
+      }
+      if (delta <= 0 || (!descending && current_ + delta <= late)) {
         if (delta > 0 && best_is_current_) {
           // Leaving the best: keep a copy of it first.
           if (applied) undo_chain();
@@ -152,6 +162,18 @@ class Search {
     undo_chain();
     chain_.clear();
     return kInfeasible;
+  }
+
+  // Half of all moves start from a process on a machine that has load or balance cost,
+  // found by sampling machines; on large instances uniform picks rarely hit one.
+  int process_on_costly_machine() {
+    for (int tries = 0; tries < 8; ++tries) {
+      const int m = any_machine_(rng_);
+      const auto& there = state_.processes_on(m);
+      if (state_.machine_cost(m) > 0 && !there.empty())
+        return there[std::uniform_int_distribution<std::size_t>(0, there.size() - 1)(rng_)];
+    }
+    return any_process_(rng_);
   }
 
   // A random machine other than `from` whose safety capacity is at least `a`'s
