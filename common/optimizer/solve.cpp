@@ -10,6 +10,7 @@
 #include "common/optimizer/exact.hpp"
 #include "common/optimizer/improve.hpp"
 #include "common/optimizer/instance.hpp"
+#include "common/optimizer/local_solvers.hpp"
 #include "common/optimizer/master.hpp"
 #include "common/optimizer/recovery.hpp"
 #include "common/optimizer/subproblem.hpp"
@@ -33,22 +34,25 @@ constexpr std::int64_t kExactLeaves = 200'000;
 constexpr int kResourcePriceEvaluations = 40;
 constexpr double kPriceSearchShare = 0.3;
 
-// The in-process driver: every node class answers each round's prices once; the master
-// adds the answers up (weighted by class size) exactly as it would add networked bids.
+// The round driver: every node class answers each round's prices once (through
+// LocalSolvers: here, or the agents over the network); the master adds the answers up
+// (weighted by class size).
 class Rounds {
  public:
-  explicit Rounds(const Instance& inst) : inst_(inst) {
+  Rounds(const Instance& inst, LocalSolvers& solvers) : inst_(inst), solvers_(solvers) {
     for (const auto& members : inst.class_members) problems_.push_back(build_local_problem(inst, members.front()));
     answers_.resize(problems_.size());
+    bound_answers_.resize(problems_.size());
+    solvers_.begin(inst, problems_);
   }
 
   // Solves every class at `prices`; returns the totals the master needs.
   RoundTotals answer(const std::vector<double>& prices) {
+    for (auto& problem : problems_) set_prices(problem, prices);
+    solvers_.answer(problems_, {}, answers_);
     RoundTotals totals;
     totals.supply.assign(inst_.service_count(), 0.0);
     for (std::size_t c = 0; c < problems_.size(); ++c) {
-      set_prices(problems_[c], prices);
-      answers_[c] = solve_local(problems_[c]);
       problems_[c].bound_direction = answers_[c].bound_direction;
       const double members = static_cast<double>(inst_.class_members[c].size());
       totals.local_bound_sum += members * answers_[c].lower_bound;
@@ -61,14 +65,17 @@ class Rounds {
   // Σ_n (local lower bound) at `prices`, each node's bound taken along `direction` (plus
   // the plain normalisation) without computing answers: what the price search needs.
   double bound_sum_along(const std::vector<double>& prices, const std::vector<double>& direction) {
-    double sum = 0;
+    std::vector<std::vector<double>> hints(problems_.size());
     for (std::size_t c = 0; c < problems_.size(); ++c) {
       set_prices(problems_[c], prices);
-      const auto hint = std::move(problems_[c].bound_direction);
+      hints[c] = std::move(problems_[c].bound_direction);
       problems_[c].bound_direction = direction;
-      const LocalAnswer answer = solve_local(problems_[c], {.want_answer = false});
-      problems_[c].bound_direction = hint;
-      sum += static_cast<double>(inst_.class_members[c].size()) * answer.lower_bound;
+    }
+    solvers_.answer(problems_, {.want_answer = false}, bound_answers_);
+    double sum = 0;
+    for (std::size_t c = 0; c < problems_.size(); ++c) {
+      problems_[c].bound_direction = std::move(hints[c]);
+      sum += static_cast<double>(inst_.class_members[c].size()) * bound_answers_[c].lower_bound;
     }
     return sum;
   }
@@ -77,8 +84,10 @@ class Rounds {
 
  private:
   const Instance& inst_;
+  LocalSolvers& solvers_;
   std::vector<LocalProblem> problems_;
   std::vector<LocalAnswer> answers_;
+  std::vector<LocalAnswer> bound_answers_;
 };
 
 // Replica prices from resource prices: λ_s = Σ_r π_r · request_{s,r}, at most the penalty.
@@ -188,6 +197,11 @@ double relative_gap(double objective, double bound) {
 }  // namespace
 
 Solution solve(const model::Problem& problem, const SolveOptions& options) {
+  InProcessSolvers here;
+  return solve(problem, options, here);
+}
+
+Solution solve(const model::Problem& problem, const SolveOptions& options, LocalSolvers& solvers) {
   const Instance inst = make_instance(problem);
   auto out_of_time = [&options] {
     return options.elapsed_seconds && options.time_limit_seconds > 0 &&
@@ -211,7 +225,7 @@ Solution solve(const model::Problem& problem, const SolveOptions& options) {
   }
 
   if (!best || relative_gap(best->objective(), bound) > 0) {
-    Rounds driver(inst);
+    Rounds driver(inst, solvers);
     // The price search may take a share of the time limit; the rest goes to recovery and
     // local search.
     auto search_done = [&options] {

@@ -62,4 +62,9 @@ struct Solution {
 
 Solution solve(const model::Problem& problem, const SolveOptions& options = {});
 
+// The same solve with the nodes' subproblems answered by `solvers` (local_solvers.hpp):
+// the coordinator passes one that asks its agents over the network.
+class LocalSolvers;
+Solution solve(const model::Problem& problem, const SolveOptions& options, LocalSolvers& solvers);
+
 }  // namespace berth::optimizer
