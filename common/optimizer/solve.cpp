@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "common/optimizer/diagnose.hpp"
+#include "common/optimizer/eliminate.hpp"
 #include "common/optimizer/exact.hpp"
 #include "common/optimizer/improve.hpp"
 #include "common/optimizer/instance.hpp"
@@ -33,6 +34,12 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
 constexpr std::int64_t kExactLeaves = 200'000;
 constexpr int kResourcePriceEvaluations = 40;
 constexpr double kPriceSearchShare = 0.3;
+// Where closing nodes pays, the price rounds stop at this share of the time limit and node
+// elimination gets the rest.
+constexpr double kRoundShare = 0.5;
+// Without a time limit node elimination gets a work budget that grows with the replicas.
+constexpr std::int64_t kEliminationWorkPerReplica = 2'000;
+constexpr std::int64_t kEliminationWorkWithoutLimit = 2'000'000;
 
 // The round driver: every node class answers each round's prices once (through
 // LocalSolvers: here, or the agents over the network); the master adds the answers up
@@ -211,7 +218,12 @@ Solution solve(const model::Problem& problem, const SolveOptions& options, Local
   for (const int r : inst.replicas) total_replicas += r;
 
   std::optional<WorkingPlacement> best;
-  double bound = 0;  // every term of the objective is non-negative
+  double bound = std::max(0.0, options.known_lower_bound);  // every term is non-negative
+  const bool closes_nodes = std::any_of(inst.node_cost.begin(), inst.node_cost.end(), [](double c) { return c > 0; });
+  auto rounds_done = [&] {
+    return out_of_time() || (closes_nodes && options.elapsed_seconds && options.time_limit_seconds > 0 &&
+                             options.elapsed_seconds() >= kRoundShare * options.time_limit_seconds);
+  };
   int rounds = 0;
   auto consider = [&](WorkingPlacement candidate) {
     if (!best || candidate.objective() < best->objective() - 1e-12) best = std::move(candidate);
@@ -244,7 +256,7 @@ Solution solve(const model::Problem& problem, const SolveOptions& options, Local
                             .out_of_time = out_of_time});
         consider(std::move(candidate));
       }
-      if (relative_gap(best->objective(), bound) <= options.gap_target || out_of_time()) {
+      if (relative_gap(best->objective(), bound) <= options.gap_target || rounds_done()) {
         ++rounds;
         break;
       }
@@ -258,6 +270,15 @@ Solution solve(const model::Problem& problem, const SolveOptions& options, Local
     }
   }
   if (!out_of_time()) improve(*best, {.seed = options.seed, .work_budget = 20'000'000, .out_of_time = out_of_time});
+  if (closes_nodes && relative_gap(best->objective(), bound) > 0 && !out_of_time()) {
+    const bool limited = options.elapsed_seconds && options.time_limit_seconds > 0;
+    eliminate_nodes(*best, {.seed = options.seed,
+                            .work_budget = limited ? std::numeric_limits<std::int64_t>::max()
+                                                   : std::min(kEliminationWorkWithoutLimit,
+                                                              kEliminationWorkPerReplica * total_replicas),
+                            .out_of_time = out_of_time,
+                            .lower_bound = bound});
+  }
 
   Solution solution;
   solution.placement = best->to_placement();

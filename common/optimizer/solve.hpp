@@ -44,6 +44,9 @@ struct SolveOptions {
   // Problems with at most this many replicas (and few nodes) are also solved exactly by
   // enumeration, which proves optimality. 0 turns it off.
   int exact_max_replicas = 8;
+  // A lower bound the caller knows from the problem's structure (e.g. a bin packing bound);
+  // the search stops once it is reached, and the reported bound is at least this.
+  double known_lower_bound = 0;
 };
 
 struct Solution {

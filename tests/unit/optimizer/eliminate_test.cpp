@@ -1,0 +1,100 @@
+#include "common/optimizer/eliminate.hpp"
+
+#include <gtest/gtest.h>
+
+#include "common/model/evaluate.hpp"
+#include "common/optimizer/improve.hpp"
+
+namespace berth::optimizer {
+namespace {
+
+// One dimension, capacity 10, items 7, 6, 5, 5, 4, 3 (one service each), packed in four
+// nodes as {7} {6,3} {5,4} {5}. No node can be emptied onto the others as they are; the
+// optimum {7,3} {6,4} {5,5} needs a chain of swaps: 5 in for 4, 4 in for 3, 3 into {7}.
+struct Fixture {
+  model::Problem problem;
+  Fixture() {
+    problem.resources = {"size"};
+    for (int n = 0; n < 4; ++n) {
+      model::Node node;
+      node.name = "n" + std::to_string(n);
+      node.capacity = {10};
+      problem.nodes.push_back(node);
+    }
+    for (const std::int64_t size : {7, 6, 5, 5, 4, 3}) {
+      model::Service service;
+      service.name = "s" + std::to_string(problem.services.size());
+      service.request = {size};
+      problem.services.push_back(service);
+    }
+  }
+  model::Placement bad_packing() const {
+    auto placement = model::Placement::empty_for(problem);
+    auto put = [&](std::size_t node, std::uint32_t service) {
+      placement.by_node[node].push_back({model::ServiceId{service}, 1});
+    };
+    put(0, 0);            // {7}
+    put(1, 1), put(1, 5);  // {6,3}
+    put(2, 2), put(2, 4);  // {5,4}
+    put(3, 3);            // {5}
+    return placement;
+  }
+};
+
+int nodes_used(const model::Problem& problem, const model::Placement& placement) {
+  return model::stats(problem, placement).nodes_used;
+}
+
+TEST(EliminateNodes, ImproveAloneCannotEmptyANodeOfTheBadPacking) {
+  const Fixture f;
+  const auto inst = make_instance(f.problem);
+  auto wp = WorkingPlacement::from_placement(inst, f.bad_packing());
+  improve(wp, {});
+  EXPECT_EQ(nodes_used(f.problem, wp.to_placement()), 4);
+}
+
+TEST(EliminateNodes, ClosesANodeThroughAChainOfSwaps) {
+  const Fixture f;
+  const auto inst = make_instance(f.problem);
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    auto wp = WorkingPlacement::from_placement(inst, f.bad_packing());
+    EXPECT_EQ(eliminate_nodes(wp, {.seed = seed, .work_budget = 100'000}), 1);
+    const auto placement = wp.to_placement();
+    EXPECT_TRUE(model::check(f.problem, placement).empty());
+    EXPECT_EQ(nodes_used(f.problem, placement), 3);
+    EXPECT_EQ(model::stats(f.problem, placement).replicas_unplaced, 0);
+  }
+}
+
+TEST(EliminateNodes, StopsAtTheLowerBound) {
+  const Fixture f;
+  const auto inst = make_instance(f.problem);
+  auto wp = WorkingPlacement::from_placement(inst, f.bad_packing());
+  EXPECT_EQ(eliminate_nodes(wp, {.work_budget = 100'000, .lower_bound = 4.0}), 0);
+  EXPECT_EQ(wp.to_placement(), f.bad_packing());
+}
+
+TEST(EliminateNodes, LeavesAPlacementWithUnplacedReplicasAlone) {
+  Fixture f;
+  f.problem.services[0].replicas = 2;  // a second 7 that is nowhere
+  const auto inst = make_instance(f.problem);
+  auto wp = WorkingPlacement::from_placement(inst, f.bad_packing());
+  EXPECT_EQ(eliminate_nodes(wp, {.work_budget = 100'000}), 0);
+  EXPECT_EQ(wp.to_placement(), f.bad_packing());
+}
+
+TEST(EliminateNodes, KeepsEveryRule) {
+  Fixture f;
+  // s1 (6) must not share a node with s4 (4): the optimum above is out of reach.
+  f.problem.services[1].avoid.push_back(model::ServiceId{4});
+  const auto inst = make_instance(f.problem);
+  auto wp = WorkingPlacement::from_placement(inst, f.bad_packing());
+  eliminate_nodes(wp, {.work_budget = 100'000});
+  const auto placement = wp.to_placement();
+  EXPECT_TRUE(model::check(f.problem, placement).empty());
+  EXPECT_EQ(model::stats(f.problem, placement).replicas_unplaced, 0);
+}
+
+}  // namespace
+}  // namespace berth::optimizer
