@@ -8,7 +8,7 @@ namespace {
 
 Error usage(const std::string& problem) {
   return Error{ErrorCode::invalid_argument,
-               problem + "\nusage: berth-roadef -t SECONDS -p MODEL -i ASSIGNMENT -o SOLUTION [-s SEED] | -name"};
+               problem + "\nusage: berth-roadef -t SECONDS -p MODEL -i ASSIGNMENT -o SOLUTION [-s SEED] [-b BOUND_SECONDS] | -name"};
 }
 
 }  // namespace
@@ -22,18 +22,25 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args) {
       line.print_name = true;
       continue;
     }
-    if (flag != "-t" && flag != "-p" && flag != "-i" && flag != "-o" && flag != "-s")
+    if (flag != "-t" && flag != "-p" && flag != "-i" && flag != "-o" && flag != "-s" && flag != "-b")
       return usage("unknown argument '" + flag + "'");
     if (k + 1 >= args.size()) return usage(flag + " needs a value");
     const std::string& value = args[++k];
-    if (flag == "-t") {
+    if (flag == "-t" || flag == "-b") {
       // from_chars for double is in GCC 12's library; strtod would accept "1e2x" silently.
       double seconds = 0;
       const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-      if (ec != std::errc() || end != value.data() + value.size() || !std::isfinite(seconds) || seconds <= 0)
-        return usage("-t: expected a positive number of seconds, got '" + value + "'");
-      line.time_limit_seconds = seconds;
-      has_time = true;
+      const bool zero_allowed = flag == "-b";
+      if (ec != std::errc() || end != value.data() + value.size() || !std::isfinite(seconds) || seconds < 0 ||
+          (seconds == 0 && !zero_allowed))
+        return usage(flag + ": expected a " + (zero_allowed ? "non-negative" : "positive") +
+                     " number of seconds, got '" + value + "'");
+      if (flag == "-t") {
+        line.time_limit_seconds = seconds;
+        has_time = true;
+      } else {
+        line.bound_seconds = seconds;
+      }
     } else if (flag == "-s") {
       std::uint64_t seed = 0;
       const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seed);

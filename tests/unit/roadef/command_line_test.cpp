@@ -14,6 +14,16 @@ TEST(RoadefCommandLine, ReadsTheChallengesFlags) {
   EXPECT_EQ(line->assignment_path, "a.txt");
   EXPECT_EQ(line->solution_path, "s.txt");
   EXPECT_EQ(line->seed, 42U);
+  EXPECT_EQ(line->bound_seconds, 0);
+}
+
+TEST(RoadefCommandLine, ReadsTheBoundTimeWhichMayBeZero) {
+  auto line = parse_command_line({"-t", "1", "-p", "m", "-i", "a", "-o", "s", "-b", "30"});
+  ASSERT_TRUE(line);
+  EXPECT_EQ(line->bound_seconds, 30);
+  EXPECT_TRUE(parse_command_line({"-t", "1", "-p", "m", "-i", "a", "-o", "s", "-b", "0"}));
+  EXPECT_FALSE(parse_command_line({"-t", "1", "-p", "m", "-i", "a", "-o", "s", "-b", "-3"}));
+  EXPECT_FALSE(parse_command_line({"-t", "0", "-p", "m", "-i", "a", "-o", "s"}));
 }
 
 TEST(RoadefCommandLine, SeedDefaultsAndNameNeedsNothingElse) {

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "bench/roadef/checker.hpp"
+#include "bench/roadef/lp_bound.hpp"
 #include "bench/roadef/reader.hpp"
 #include "tiny_instance.hpp"
 
@@ -150,6 +151,7 @@ TEST(Reassignment, RandomInstancesStayValidAndAgreeWithTheChecker) {
 // bounds never above it.
 TEST(Reassignment, BoundsStayBelowTheBruteForceOptimum) {
   int enumerated = 0;
+  int lp_stronger = 0;  // instances where the relaxation beats the simple bound
   for (std::uint64_t seed = 1; seed <= 150; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     const auto p = random_instance(seed, {});
@@ -161,7 +163,15 @@ TEST(Reassignment, BoundsStayBelowTheBruteForceOptimum) {
     EXPECT_GE(result.cost.total(), optimum);
     EXPECT_LE(optimizer::reassignment_simple_bound(p), static_cast<double>(optimum) + 1e-6);
     EXPECT_LE(optimizer::reassignment_lagrangian_bound(p), static_cast<double>(optimum) + 1e-6);
+    // The linear relaxation: below the optimum, and never below the simple bound (it
+    // keeps every machine's load row, which the simple bound sums) but for rounding.
+    const auto lp = lp_bound(p, {.time_limit_seconds = 10});
+    ASSERT_TRUE(lp.solved);
+    EXPECT_LE(lp.value, static_cast<double>(optimum));
+    EXPECT_GE(lp.value + 2, optimizer::reassignment_simple_bound(p));
+    if (lp.value > optimizer::reassignment_simple_bound(p) + 2) ++lp_stronger;
   }
+  EXPECT_GT(lp_stronger, 0);
   EXPECT_GT(enumerated, 100);
 }
 
