@@ -115,7 +115,7 @@ memory=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "- machine: $cpu, $(nproc) cores, $memory memory ($(uname -sr))"
-  echo "- commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
+  echo "- commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- . ':!bench/RESULTS.md' ':!bench/results-exact.*' 2>/dev/null || echo ' (with uncommitted changes)')"
   echo "- mode: $mode"
   echo "- data: $data"
   echo
