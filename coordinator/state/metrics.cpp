@@ -1,5 +1,6 @@
 #include "coordinator/state/metrics.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <string>
@@ -94,6 +95,31 @@ void Metrics::observe_round(double seconds) {
   round_latency_.observe(seconds);
 }
 
+void Metrics::record_network_solve(const NetworkRoundStats& stats) {
+  std::vector<double> sorted = stats.round_seconds;
+  std::sort(sorted.begin(), sorted.end());
+  // Nearest-rank quantiles: exact per-round figures, where the histogram has buckets.
+  const auto quantile = [&](double q) {
+    if (sorted.empty()) return 0.0;
+    const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size())));
+    return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
+  };
+  const std::lock_guard lock(mutex_);
+  for (const double seconds : stats.round_seconds) round_latency_.observe(seconds);
+  bytes_sent_ += stats.bytes_sent;
+  bytes_received_ += stats.bytes_received;
+  bids_accepted_ += stats.bids_accepted;
+  bids_late_ += stats.bids_late;
+  bids_refused_ += stats.bids_refused;
+  answers_local_ += stats.answers_local;
+  last_network_rounds_ = static_cast<int>(sorted.size());
+  last_round_p50_ = quantile(0.5);
+  last_round_p99_ = quantile(0.99);
+  last_round_bytes_ = sorted.empty() ? 0.0
+                                     : static_cast<double>(stats.bytes_sent + stats.bytes_received) /
+                                           static_cast<double>(sorted.size());
+}
+
 void Metrics::count_dropped(std::uint64_t count) {
   const std::lock_guard lock(mutex_);
   dropped_ += count;
@@ -155,6 +181,25 @@ std::string Metrics::render() const {
   round_latency_.render(out, "berth_round_duration_seconds", "Latency of one price round over the network.");
   counter(out, "berth_dropped_messages_total", "Messages dropped: malformed, unknown sender or late for their round.",
           static_cast<double>(dropped_));
+
+  header(out, "berth_round_bytes_total", "Bytes of subproblems and prices sent, and of bids received.", "counter");
+  sample(out, "berth_round_bytes_total", "direction=\"sent\"", static_cast<double>(bytes_sent_));
+  sample(out, "berth_round_bytes_total", "direction=\"received\"", static_cast<double>(bytes_received_));
+  header(out, "berth_class_answers_total",
+         "Node-class answers by source: an agent's bid, or the coordinator's own solve when no valid bid came in time.",
+         "counter");
+  sample(out, "berth_class_answers_total", "source=\"bid\"", static_cast<double>(bids_accepted_));
+  sample(out, "berth_class_answers_total", "source=\"local\"", static_cast<double>(answers_local_));
+  counter(out, "berth_late_bids_total", "Bids that came after their node class was answered.",
+          static_cast<double>(bids_late_));
+  counter(out, "berth_refused_bids_total", "Bids refused: invalid, for no open round, or from a node not asked.",
+          static_cast<double>(bids_refused_));
+  gauge(out, "berth_last_solve_network_rounds", "Rounds of the last networked solve.", last_network_rounds_);
+  header(out, "berth_last_solve_round_seconds", "Round latency quantiles of the last networked solve.", "gauge");
+  sample(out, "berth_last_solve_round_seconds", "quantile=\"0.5\"", last_round_p50_);
+  sample(out, "berth_last_solve_round_seconds", "quantile=\"0.99\"", last_round_p99_);
+  gauge(out, "berth_last_solve_round_bytes", "Mean bytes on the wire per round of the last networked solve.",
+        last_round_bytes_);
 
   header(out, "berth_solves_total", "Solves by kind: plan (dry run), apply, resolve (after nodes changed).", "counter");
   for (const SolveKind kind : {SolveKind::plan, SolveKind::apply, SolveKind::resolve}) {

@@ -7,8 +7,8 @@
 //   metrics.count_dropped();             // a malformed or late message was dropped
 //   std::string text = metrics.render(); // "# HELP berth_rounds_total ...\n..."
 //
-// Who updates what: the networked round driver calls observe_round (the latency of each
-// price round over the network) and count_dropped; ClusterState records every solve
+// Who updates what: the networked round driver calls record_network_solve when a solve
+// ends (each round's latency over the network, bytes, bids) and count_dropped; ClusterState records every solve
 // (record_solve: berth_solves_total by kind, berth_rounds_total += the solve's rounds,
 // solve latency, and for committed solves the gauges of the current target) and the node
 // counts by health; the HTTP server counts requests by status code. Rounds are counted
@@ -21,6 +21,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace berth::coordinator {
 
@@ -56,8 +57,23 @@ struct SolveFigures {
   int nodes_used = 0;
 };
 
+// What one networked solve's rounds cost: per-round latency and wire bytes, and how the
+// node classes were answered. NetworkedSolvers reports it when a solve ends.
+struct NetworkRoundStats {
+  std::vector<double> round_seconds;   // one entry per round, in order
+  std::uint64_t bytes_sent = 0;        // subproblems and prices
+  std::uint64_t bytes_received = 0;    // bids
+  std::uint64_t bids_accepted = 0;     // class answers taken from an agent's bid
+  std::uint64_t bids_late = 0;         // bids after their class was answered (a slower member, a missed deadline)
+  std::uint64_t bids_refused = 0;      // bids that were invalid, for no open round, or from a node not asked
+  std::uint64_t answers_local = 0;     // class answers the coordinator computed itself (no bid in time)
+};
+
 class Metrics {
  public:
+  // A networked solve ended: its rounds' latencies go into the histogram, its counts into
+  // the totals, and its latency quantiles and bytes per round into the last-solve gauges.
+  void record_network_solve(const NetworkRoundStats& stats);
   // One price round of the networked solve took `seconds` (latency histogram only).
   void observe_round(double seconds);
   // `count` messages were dropped (malformed, unknown sender, late for their round).
@@ -92,6 +108,16 @@ class Metrics {
   int suspect_ = 0;
   int lost_ = 0;
   std::map<int, std::uint64_t> requests_;
+  std::uint64_t bytes_sent_ = 0;
+  std::uint64_t bytes_received_ = 0;
+  std::uint64_t bids_accepted_ = 0;
+  std::uint64_t bids_late_ = 0;
+  std::uint64_t bids_refused_ = 0;
+  std::uint64_t answers_local_ = 0;
+  double last_round_p50_ = 0;
+  double last_round_p99_ = 0;
+  double last_round_bytes_ = 0;
+  int last_network_rounds_ = 0;
 };
 
 // A sample value as Prometheus reads it: shortest round-trip decimal, "NaN", "+Inf", "-Inf".
