@@ -53,6 +53,8 @@ Received AgentCore::handle(const protocol::Message& message, TimePoint now) {
   if (const auto* ack = std::get_if<protocol::RegisterAck>(&message)) {
     last_heard_ = now;
     registered_ = true;
+    // Solve ids start again with each coordinator incarnation: forget the old ones.
+    if (ack->incarnation != incarnation_) solves_.clear();
     incarnation_ = ack->incarnation;
     heartbeat_ = std::clamp(std::chrono::milliseconds(ack->heartbeat_ms), kMinHeartbeat, kMaxHeartbeat);
     next_tick_ = now + heartbeat_;

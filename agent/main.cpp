@@ -30,6 +30,17 @@ std::string host_name() {
   return buffer;
 }
 
+// A configuration error, one "berth-agent: ..." line per problem.
+int bad_config(const std::string& message) {
+  std::size_t start = 0;
+  while (start <= message.size()) {
+    const auto end = std::min(message.find('\n', start), message.size());
+    std::cerr << "berth-agent: " << message.substr(start, end - start) << '\n';
+    start = end + 1;
+  }
+  return 2;
+}
+
 std::string describe(const protocol::Target& target) {
   std::string text;
   for (const auto& service : target.services) {
@@ -68,16 +79,10 @@ int run(int argc, char** argv) {
   }
 
   auto reserve = agent::parse_reserve(config);
-  if (!reserve) {
-    std::cerr << "berth-agent: " << reserve.error().message << '\n';
-    return 2;
-  }
+  if (!reserve) return bad_config(reserve.error().message);
   const auto probed = agent::probe_host({.reserve = *reserve});
   auto report = agent::node_report(config, probed, host_name());
-  if (!report) {
-    std::cerr << "berth-agent: " << report.error().message << '\n';
-    return 2;
-  }
+  if (!report) return bad_config(report.error().message);
 
   auto log = spdlog::stderr_color_mt("agent");
   log->set_level(spdlog::level::from_str(config.log_level));

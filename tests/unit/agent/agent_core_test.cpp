@@ -424,6 +424,16 @@ TEST(AgentCore, OnlyTheLastKeptSolvesSubproblemsAreRemembered) {
   EXPECT_EQ(single<protocol::Bid>(third.send)->solve, 3u);
 }
 
+TEST(AgentCore, SubproblemsOfAnEarlierCoordinatorIncarnationAreForgotten) {
+  AgentCore core = a_registered_core(100);
+  core.handle(a_subproblem(1, a_small_problem()), kStart);
+  // The coordinator restarted: its solve ids begin again at 1 and mean other problems.
+  core.handle(an_ack(core.incarnation() + 1, 100), kStart + 1ms);
+  const Received answer = core.handle(some_prices(1, 1, {3.0, 4.0, 2.5}), kStart + 2ms);
+  EXPECT_TRUE(answer.send.empty());
+  EXPECT_TRUE(answer.dropped.has_value());
+}
+
 TEST(AgentCore, ASubproblemSentAgainForTheSameSolveReplacesTheFirst) {
   AgentCoreOptions options;
   options.kept_solves = 2;
