@@ -59,13 +59,15 @@ class ResolveWorker {
  public:
   ResolveWorker(coordinator::ClusterState& state, std::chrono::milliseconds delay, spdlog::logger& log)
       : state_(state), delay_(delay), log_(log), thread_([this] { run(); }) {}
-  ~ResolveWorker() {
+  ~ResolveWorker() { stop(); }
+  // Waits for a re-solve in progress; later requests are ignored.
+  void stop() {
     {
       const std::lock_guard lock(mutex_);
       stopping_ = true;
     }
     wake_.notify_one();
-    thread_.join();
+    if (thread_.joinable()) thread_.join();
   }
   void request(const std::string& reason) {
     {
@@ -201,6 +203,10 @@ int run(int argc, char** argv) {
   });
   state_ptr = &state;
 
+  // The worker outlives the link's thread (which calls it); a re-solve it runs after the
+  // link stopped answers every class in this process instead of waiting on agents.
+  ResolveWorker resolve_worker(state, std::chrono::milliseconds(config.resolve_delay_ms), *log);
+  worker = &resolve_worker;
   net::Context context;
   coordinator::AgentLink agent_link(
       state, context, {.endpoint = config.agents_listen, .heartbeat = heartbeat, .incarnation = new_incarnation()},
@@ -211,8 +217,6 @@ int run(int argc, char** argv) {
     log->error("{}", agents_endpoint.error().message);
     return 1;
   }
-  ResolveWorker resolve_worker(state, std::chrono::milliseconds(config.resolve_delay_ms), *log);
-  worker = &resolve_worker;
 
   coordinator::api::HttpServer server(state, {.host = config.api_host, .port = static_cast<std::uint16_t>(config.api_port)});
   const auto api_port = server.start();
@@ -232,8 +236,8 @@ int run(int argc, char** argv) {
   sigwait(&signals, &received);
   log->info("stopping signal={}", received);
   server.stop();
-  worker = nullptr;  // the worker's destructor runs below; no new requests reach it
-  agent_link.stop();
+  agent_link.stop();     // no more requests to the worker; its solve, if any, goes local
+  resolve_worker.stop();
   return 0;
 }
 

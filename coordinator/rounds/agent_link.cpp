@@ -61,6 +61,7 @@ void AgentLink::send(std::vector<std::pair<std::string, std::shared_ptr<const st
 }
 
 bool AgentLink::reachable(const std::string& node) const {
+  if (stopping_) return false;
   const std::lock_guard lock(peers_mutex_);
   const auto it = registered_.find(node);
   return it != registered_.end() && SteadyClock::now() - it->second <= 2 * options_.heartbeat;

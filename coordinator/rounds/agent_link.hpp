@@ -61,7 +61,9 @@ class AgentLink {
   AgentLink& operator=(const AgentLink&) = delete;
 
   Result<std::string> start();
+  // Stops the network thread; later sends are dropped and no node is reachable.
   void stop();
+  bool running() const { return thread_.joinable() && !stopping_; }
 
   // Thread-safe: queue encoded payloads for nodes; the network thread sends them in order.
   void send(const std::string& node, std::shared_ptr<const std::string> payload);

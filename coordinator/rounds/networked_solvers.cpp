@@ -60,7 +60,7 @@ void NetworkedSolvers::begin(const optimizer::Instance& instance,
 void NetworkedSolvers::answer(const std::vector<optimizer::LocalProblem>& problems,
                               const optimizer::LocalOptions& options, std::vector<optimizer::LocalAnswer>& answers) {
   const auto started = SteadyClock::now();
-  const bool networked = agents_can_answer(options) && !bidders_.empty();
+  const bool networked = agents_can_answer(options) && !bidders_.empty() && link_.running();
   if (networked) {
     const std::uint64_t round = ++round_;
     std::vector<std::pair<std::string, std::shared_ptr<const std::string>>> batch;
