@@ -22,7 +22,10 @@ Received dropped(std::string why) {
 }  // namespace
 
 AgentCore::AgentCore(protocol::NodeReport report, AgentCoreOptions options)
-    : report_(std::move(report)), options_(options), heartbeat_(options.heartbeat) {}
+    : report_(std::move(report)),
+      options_(options),
+      heartbeat_(options.heartbeat),
+      register_retry_(options.first_register_retry) {}
 
 std::vector<protocol::Message> AgentCore::tick(TimePoint now) {
   std::vector<protocol::Message> out;
@@ -35,10 +38,12 @@ std::vector<protocol::Message> AgentCore::tick(TimePoint now) {
   if (now < next_tick_) return out;
   if (registered_) {
     out.emplace_back(protocol::Heartbeat{.incarnation = incarnation_, .report = report_});
+    next_tick_ = now + heartbeat_;
   } else {
     out.emplace_back(protocol::Register{.report = report_});
+    next_tick_ = now + std::min(register_retry_, heartbeat_);
+    register_retry_ = std::min(2 * register_retry_, heartbeat_);
   }
-  next_tick_ = now + heartbeat_;
   return out;
 }
 
@@ -112,6 +117,7 @@ Received AgentCore::answer(const protocol::Prices& prices) {
 
 void AgentCore::forget_registration(TimePoint now) {
   registered_ = false;
+  register_retry_ = options_.first_register_retry;
   next_tick_ = now;  // register at once
 }
 

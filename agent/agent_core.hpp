@@ -11,7 +11,8 @@
 //   if (reply.dropped) log("drop: {}", *reply.dropped);     // never trusted, never fatal
 //   wait until core.next_tick() or a message, whichever comes first.
 //
-// Registration: Register at start, again while unanswered (every heartbeat period), when a
+// Registration: Register at start, again while unanswered (backing off from 50 ms to the
+// heartbeat period), when a
 // heartbeat_ack says `known: false` or names another incarnation (the coordinator
 // restarted), and after `silent_periods` periods without hearing from the coordinator.
 // Rounds: a subproblem is kept per solve (the last few); prices are answered with
@@ -35,6 +36,10 @@ using TimePoint = Clock::time_point;
 
 struct AgentCoreOptions {
   std::chrono::milliseconds heartbeat{1000};  // until the coordinator says otherwise
+  // An unanswered register is resent after this, then after twice as long, up to the
+  // heartbeat period: the first one is often refused locally while the connection is
+  // still being made, and a thousand agents should not all wait a full period for it.
+  std::chrono::milliseconds first_register_retry{50};
   int silent_periods = 3;                     // register again after this much silence
   std::size_t kept_solves = 2;                // subproblems remembered
 };
@@ -75,6 +80,7 @@ class AgentCore {
   protocol::NodeReport report_;
   AgentCoreOptions options_;
   std::chrono::milliseconds heartbeat_;
+  std::chrono::milliseconds register_retry_;
   bool registered_ = false;
   bool started_ = false;
   std::uint64_t incarnation_ = 0;

@@ -235,8 +235,10 @@ int run(int argc, char** argv) {
   int received = 0;
   sigwait(&signals, &received);
   log->info("stopping signal={}", received);
+  // The link first: a solve still running then answers its remaining rounds in this
+  // process at once instead of waiting out each round's deadline for agents.
+  agent_link.stop();
   server.stop();
-  agent_link.stop();     // no more requests to the worker; its solve, if any, goes local
   resolve_worker.stop();
   return 0;
 }

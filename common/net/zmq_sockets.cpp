@@ -44,6 +44,9 @@ Router::Router(Context& context, const SocketOptions& options) : socket_(context
   // a message to a name that is not connected fails instead of vanishing.
   socket_.set(zmq::sockopt::router_handover, 1);
   socket_.set(zmq::sockopt::router_mandatory, 1);
+  // A thousand agents connect at once when a cluster starts; ZeroMQ's default listen
+  // backlog of 100 sends most of them into the kernel's 1 s and 3 s SYN retries.
+  socket_.set(zmq::sockopt::backlog, 4096);
 }
 
 Result<std::string> Router::bind(const std::string& endpoint) {

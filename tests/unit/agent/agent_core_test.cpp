@@ -147,17 +147,38 @@ TEST(AgentCore, FirstTickSendsRegisterWithTheNodeReport) {
   EXPECT_FALSE(core.registered());
 }
 
-TEST(AgentCore, ResendsRegisterEveryPeriodWhileUnanswered) {
+TEST(AgentCore, ResendsAnUnansweredRegisterBackingOffToThePeriod) {
   AgentCoreOptions options;
-  options.heartbeat = 1000ms;
+  options.heartbeat = 300ms;
+  options.first_register_retry = 50ms;
   AgentCore core(a_report(), options);
   core.tick(kStart);
 
-  EXPECT_EQ(names(core.tick(kStart + 999ms)), std::vector<std::string>{});
-  EXPECT_EQ(names(core.tick(kStart + 1000ms)), std::vector<std::string>{"register"});
-  EXPECT_EQ(names(core.tick(kStart + 1500ms)), std::vector<std::string>{});
-  EXPECT_EQ(names(core.tick(kStart + 2000ms)), std::vector<std::string>{"register"});
-  EXPECT_EQ(core.next_tick(), kStart + 3000ms);
+  // 50, 100, 200 ms apart, then every period.
+  EXPECT_EQ(names(core.tick(kStart + 49ms)), std::vector<std::string>{});
+  EXPECT_EQ(names(core.tick(kStart + 50ms)), std::vector<std::string>{"register"});
+  EXPECT_EQ(names(core.tick(kStart + 149ms)), std::vector<std::string>{});
+  EXPECT_EQ(names(core.tick(kStart + 150ms)), std::vector<std::string>{"register"});
+  EXPECT_EQ(names(core.tick(kStart + 350ms)), std::vector<std::string>{"register"});
+  EXPECT_EQ(core.next_tick(), kStart + 650ms);
+  EXPECT_EQ(names(core.tick(kStart + 650ms)), std::vector<std::string>{"register"});
+  EXPECT_EQ(core.next_tick(), kStart + 950ms);
+}
+
+TEST(AgentCore, TheRegisterBackoffStartsOverAfterTheCoordinatorIsLost) {
+  AgentCoreOptions options;
+  options.heartbeat = 100ms;
+  options.first_register_retry = 10ms;
+  AgentCore core(a_report(), options);
+  core.tick(kStart);
+  core.tick(kStart + 10ms);
+  core.tick(kStart + 30ms);
+  core.tick(kStart + 70ms);  // the retry has reached the period
+  core.handle(an_ack(7, 100), kStart + 80ms);
+  core.handle(a_heartbeat_ack(8, true), kStart + 90ms);  // another incarnation: register again
+
+  EXPECT_EQ(names(core.tick(kStart + 90ms)), std::vector<std::string>{"register"});
+  EXPECT_EQ(core.next_tick(), kStart + 100ms);
 }
 
 TEST(AgentCore, RegisterAckArmsAHeartbeatAfterTheAckedPeriod) {
@@ -531,7 +552,7 @@ TEST(AgentCore, ATruncatedRegisterAckIsDroppedAndChangesNothing) {
   EXPECT_FALSE(core.registered());
   EXPECT_EQ(core.incarnation(), 0u);
   EXPECT_EQ(core.heartbeat_period(), 1000ms);
-  EXPECT_EQ(core.next_tick(), kStart + 1000ms);
+  EXPECT_EQ(core.next_tick(), kStart + AgentCoreOptions{}.first_register_retry);  // the retry as before
 }
 
 TEST(AgentCore, ATruncatedTargetIsDroppedAndChangesNothing) {
