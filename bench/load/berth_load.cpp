@@ -37,7 +37,7 @@ struct Config {
   int replicas = 0;
   std::uint64_t seed = 1;
   int max_rounds = 100;
-  int bidders_per_class = 0;
+  int bidders_per_class = 2;  // the coordinator's default
   double gap = 0.005;
   int heartbeat_ms = 1000;
   int round_deadline_ms = 500;
