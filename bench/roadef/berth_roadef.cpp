@@ -91,6 +91,8 @@ int run(const berth::roadef::CommandLine& line, Clock::time_point started) {
             << "lp_bound_seconds: " << lp.seconds << "\n"
             << "lower_bound: " << static_cast<long long>(lower_bound) << "\n"
             << "iterations: " << result.iterations << "\n"
+            << "moves_applied: " << result.moves_applied << "\n"
+            << "repacks: " << result.repacks << " (" << result.repacks_improving << " improving)\n"
             << "seconds: " << seconds << "\n"
             << "valid: " << (violations.empty() ? "yes" : "no") << "\n";
   int status = 0;

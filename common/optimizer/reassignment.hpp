@@ -90,10 +90,14 @@ struct ReassignmentResult {
   std::int64_t initial_cost = 0;
   std::int64_t iterations = 0;
   std::int64_t moves_applied = 0;
+  std::int64_t repacks = 0;            // exact repackings of a few machines tried
+  std::int64_t repacks_improving = 0;  // and those that lowered the cost
 };
 
 // Local search from `start` (which must satisfy every hard rule): shifts of one process,
-// swaps of two, with incremental evaluation of every cost term; never breaks a rule.
+// swaps of two and ejection chains, with incremental evaluation of every cost term,
+// interleaved with exact repacks of 2–4 machines by bounded branch and bound; never
+// breaks a rule.
 ReassignmentResult improve_reassignment(const Reassignment& problem, const std::vector<int>& start,
                                         const ReassignmentOptions& options);
 

@@ -2,8 +2,9 @@
 // An assignment of a Reassignment with every aggregate its rules and cost terms need,
 // kept up to date move by move: a shift (one process to another machine) or a swap (two
 // processes exchange machines) is valued in O(resources + balances) and checked in
-// O(resources + dependencies), without touching the rest. Internal to the reassignment
-// search (reassignment.cpp); tested through it against bench/roadef's checker.
+// O(resources + dependencies), without touching the rest; a few machines are repacked
+// by branch and bound (`repack`). Internal to the reassignment search (reassignment.cpp);
+// tested through it and directly against bench/roadef's checker.
 //
 //   ReassignmentState state(problem, problem.initial);
 //   if (const auto delta = state.shift_delta(p, m); delta != kReassignmentInfeasible) state.shift(p, m);
@@ -20,6 +21,11 @@ inline constexpr std::int64_t kReassignmentInfeasible = std::numeric_limits<std:
 // Whether a shift must fit the destination's capacity at once. `later` serves ejection
 // chains, which overfill a machine and then evict from it until within_capacity holds.
 enum class CapacityCheck { now, later };
+
+// The most machines one repack takes.
+inline constexpr std::size_t kMaxRepackMachines = 6;
+// The most processes one repack moves: the largest of those on its machines.
+inline constexpr std::size_t kMaxRepackProcesses = 40;
 
 class ReassignmentState {
  public:
@@ -44,6 +50,25 @@ class ReassignmentState {
   bool within_capacity(int machine) const { return fits(machine, -1, -1); }
   void swap(int a, int b);
 
+  // Exact repacking of a few machines, the large neighbourhood move: the processes now on
+  // `machines` (distinct, two to kMaxRepackMachines; the kMaxRepackProcesses largest of
+  // them, the rest stay) are reassigned among those same machines by depth-first branch
+  // and bound over at most `node_limit` nodes, largest first, each node bounded below by
+  // its move costs and by the load that the processes still to place must add. Conflict
+  // and capacity prune the tree; spread, dependency and the service move term are
+  // checked on each leaf that beats the incumbent. With no node limit and no service
+  // move weight it is exact over those machines.
+  // Applies the best repacking found when it lowers total(); returns the change
+  // (negative; 0 with the state untouched) and the nodes spent.
+  struct Repacked {
+    Cost delta = 0;
+    std::int64_t nodes = 0;
+  };
+  Repacked repack(const std::vector<int>& machines, std::int64_t node_limit);
+  // Every hard rule that moving `processes` among `machines` can break, on the current
+  // counts: capacity of `machines`, conflict, spread and dependency of their services.
+  bool rules_hold(const std::vector<int>& processes, const std::vector<int>& machines) const;
+
  private:
   bool fits(int machine, int leaving, int arriving) const;
   bool spread_allows(std::size_t service, int from, int to) const;
@@ -51,6 +76,7 @@ class ReassignmentState {
   bool dependencies_hold(std::size_t service, int neighborhood) const;
   Cost machine_cost_with(int machine, int leaving, int arriving) const;
   Cost compute_machine_cost(int machine) const;
+  Cost cost_of_use(int machine, const Cost* use) const;  // load + balance cost at `use` [resource]
   Cost balance_cost(int machine) const;
   Cost move_cost(int process, int machine) const;  // process and machine move cost of `process` on `machine`
   void set_moved(std::size_t service, int delta);

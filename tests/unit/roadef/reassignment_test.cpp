@@ -13,6 +13,7 @@
 #include "bench/roadef/checker.hpp"
 #include "bench/roadef/lp_bound.hpp"
 #include "bench/roadef/reader.hpp"
+#include "common/optimizer/reassignment_state.hpp"
 #include "tiny_instance.hpp"
 
 namespace berth::roadef {
@@ -172,6 +173,75 @@ TEST(Reassignment, BoundsStayBelowTheBruteForceOptimum) {
     if (lp.value > optimizer::reassignment_simple_bound(p) + 2) ++lp_stronger;
   }
   EXPECT_GT(lp_stronger, 0);
+  EXPECT_GT(enumerated, 100);
+}
+
+// Property: after every applied shift, swap or repack the state's incremental total
+// equals the checker's from-scratch value, each delta is the change it announced, and
+// the assignment keeps every rule.
+TEST(ReassignmentState, IncrementalCostEqualsRecomputationAfterRandomMoves) {
+  int repacks_gaining = 0;
+  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    const auto p = random_instance(seed, {.max_machines = 8, .max_services = 6, .max_slack = 6});
+    if (p.processes.empty()) continue;
+    optimizer::ReassignmentState state(p, p.initial);
+    std::mt19937_64 rng(seed);
+    const int machines = static_cast<int>(p.machines.size());
+    const int processes = static_cast<int>(p.processes.size());
+    const auto any = [&rng](int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); };
+    for (int step = 0; step < 200; ++step) {
+      const auto before = state.total();
+      std::int64_t delta = optimizer::kReassignmentInfeasible;
+      const int kind = any(3);
+      if (kind == 0) {
+        const int a = any(processes);
+        const int to = any(machines);
+        delta = state.shift_delta(a, to);
+        if (delta != optimizer::kReassignmentInfeasible) state.shift(a, to);
+      } else if (kind == 1) {
+        const int a = any(processes);
+        const int b = any(processes);
+        delta = state.swap_delta(a, b);
+        if (delta != optimizer::kReassignmentInfeasible) state.swap(a, b);
+      } else {
+        std::vector<int> subset{any(machines), any(machines), any(machines)};
+        std::sort(subset.begin(), subset.end());
+        subset.erase(std::unique(subset.begin(), subset.end()), subset.end());
+        delta = state.repack(subset, 500).delta;
+        EXPECT_LE(delta, 0);
+        if (delta < 0) ++repacks_gaining;
+      }
+      if (delta == optimizer::kReassignmentInfeasible) continue;
+      const auto violations = check(p, state.assignment());
+      ASSERT_TRUE(violations.empty()) << "step " << step << ": " << violations.front();
+      ASSERT_EQ(state.total(), before + delta) << "step " << step;
+      ASSERT_EQ(state.total(), evaluate(p, state.assignment()).total()) << "step " << step;
+    }
+  }
+  EXPECT_GT(repacks_gaining, 0);
+}
+
+// Repacking every machine with no node limit is an exact search; without the service
+// move term, which its bound leaves out, it reaches the optimum.
+TEST(ReassignmentState, RepackOfEveryMachineReachesTheBruteForceOptimum) {
+  int enumerated = 0;
+  for (std::uint64_t seed = 1; seed <= 150; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    auto p = random_instance(seed, {});
+    if (p.processes.size() > 7) continue;
+    p.service_move_weight = 0;
+    ++enumerated;
+    optimizer::ReassignmentState state(p, p.initial);
+    std::vector<int> every(p.machines.size());
+    for (std::size_t m = 0; m < every.size(); ++m) every[m] = static_cast<int>(m);
+    const auto start = state.total();
+    const auto delta = state.repack(every, std::numeric_limits<std::int64_t>::max()).delta;
+    EXPECT_TRUE(check(p, state.assignment()).empty());
+    EXPECT_EQ(state.total(), start + delta);
+    EXPECT_EQ(state.total(), evaluate(p, state.assignment()).total());
+    EXPECT_EQ(state.total(), brute_force_optimum(p));
+  }
   EXPECT_GT(enumerated, 100);
 }
 
