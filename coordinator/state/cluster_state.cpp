@@ -66,6 +66,9 @@ Result<NodeChange> ClusterState::report_node(NodeReport report, NodeSource sourc
     const TimePoint now = options_.clock();
     const std::string name = report.name;
     const auto it = nodes_.find(name);
+    // Health counts change only when a node joins or comes back; a plain heartbeat
+    // leaves them alone (recounting every node per heartbeat is quadratic per period).
+    bool health_changed = true;
     if (it == nodes_.end()) {
       nodes_.emplace(name, NodeStatus{std::move(report), source, Health::alive, now, now});
       change = NodeChange::joined;
@@ -73,6 +76,7 @@ Result<NodeChange> ClusterState::report_node(NodeReport report, NodeSource sourc
     } else {
       NodeStatus& status = it->second;
       const bool was_lost = status.health == Health::lost;
+      health_changed = status.health != Health::alive;
       const bool reshaped = !same_shape(status.report, report);
       status.report = std::move(report);
       status.source = source;
@@ -87,7 +91,7 @@ Result<NodeChange> ClusterState::report_node(NodeReport report, NodeSource sourc
       }
       // A suspect node coming back needs no re-solve: it was only cordoned meanwhile.
     }
-    update_node_metrics_locked();
+    if (health_changed) update_node_metrics_locked();
   }
   if (options_.on_resolve_needed)
     for (const std::string& reason : reasons) options_.on_resolve_needed(reason);
