@@ -176,7 +176,7 @@ int run(int argc, char** argv) {
           [&](const model::Problem& problem, const optimizer::SolveOptions& options) {
             coordinator::NetworkedSolvers solvers(*link, state_ptr->metrics(), round_options);
             auto solution = optimizer::solve(problem, options, solvers);
-            const auto& stats = solvers.stats();
+            const auto stats = solvers.stats();
             log->info("solve={} rounds={} objective={:.4f} bound={:.4f} bids={} local={} refused={} bytes={}",
                       solvers.solve_id(), solution.rounds, solution.objective, solution.lower_bound,
                       stats.bids_accepted, stats.answers_local, stats.bids_refused,

@@ -25,17 +25,26 @@ NetworkedSolvers::NetworkedSolvers(AgentLink& link, Metrics& metrics, NetworkedS
 }
 
 NetworkedSolvers::~NetworkedSolvers() {
-  link_.set_round_sink(nullptr);
+  link_.set_round_sink(nullptr);  // no delivery runs after this returns
   if (!stats_.round_seconds.empty() || stats_.bytes_sent > 0) metrics_.record_network_solve(stats_);
+}
+
+NetworkRoundStats NetworkedSolvers::stats() const {
+  const std::lock_guard lock(mutex_);
+  return stats_;
 }
 
 void NetworkedSolvers::begin(const optimizer::Instance& instance,
                              const std::vector<optimizer::LocalProblem>& class_problems) {
-  solve_ = link_.next_solve_id();
-  round_ = 0;
+  {
+    const std::lock_guard lock(mutex_);  // deliver() reads them on the network thread
+    solve_ = link_.next_solve_id();
+    round_ = 0;
+  }
   const model::Problem& problem = *instance.problem;
   bidders_.assign(class_problems.size(), {});
   std::vector<std::pair<std::string, std::shared_ptr<const std::string>>> batch;
+  std::uint64_t sent = 0;
   for (std::size_t c = 0; c < class_problems.size(); ++c) {
     for (const std::uint32_t n : instance.class_members[c]) {
       const model::Node& node = problem.nodes[n];
@@ -50,9 +59,13 @@ void NetworkedSolvers::begin(const optimizer::Instance& instance,
       message.services.push_back(problem.services[item.service].name);
     const auto payload = std::make_shared<const std::string>(protocol::encode(message));
     for (const std::string& node : bidders_[c]) {
-      stats_.bytes_sent += payload->size();
+      sent += payload->size();
       batch.emplace_back(node, payload);
     }
+  }
+  {
+    const std::lock_guard lock(mutex_);
+    stats_.bytes_sent += sent;
   }
   link_.send(std::move(batch));
 }
@@ -62,8 +75,13 @@ void NetworkedSolvers::answer(const std::vector<optimizer::LocalProblem>& proble
   const auto started = SteadyClock::now();
   const bool networked = agents_can_answer(options) && !bidders_.empty() && link_.running();
   if (networked) {
-    const std::uint64_t round = ++round_;
+    std::uint64_t round = 0;
+    {
+      const std::lock_guard lock(mutex_);
+      round = ++round_;
+    }
     std::vector<std::pair<std::string, std::shared_ptr<const std::string>>> batch;
+    std::uint64_t sent = 0;
     for (std::size_t c = 0; c < problems.size(); ++c) {
       if (bidders_[c].empty()) continue;
       protocol::Prices message{.solve = solve_,
@@ -75,29 +93,37 @@ void NetworkedSolvers::answer(const std::vector<optimizer::LocalProblem>& proble
       for (const optimizer::LocalItem& item : problems[c].items) message.prices.push_back(item.price);
       const auto payload = std::make_shared<const std::string>(protocol::encode(message));
       for (const std::string& node : bidders_[c]) {
-        stats_.bytes_sent += payload->size();
+        sent += payload->size();
         batch.emplace_back(node, payload);
       }
     }
     std::unique_lock lock(mutex_);
+    stats_.bytes_sent += sent;
     open_.emplace(solve_, round, problems, bidders_, RoundKind{.bound_only = !options.want_answer});
     lock.unlock();
     link_.send(std::move(batch));
     lock.lock();
     round_done_.wait_until(lock, started + options_.round_deadline, [&] { return open_->complete(); });
-    auto& collected = open_->answers();
+    auto collected = std::move(open_->answers());
+    open_.reset();
+    lock.unlock();
+    // Classes without a bid are solved here, with the network thread free to go on.
+    std::uint64_t accepted = 0;
+    std::uint64_t local = 0;
     for (std::size_t c = 0; c < problems.size(); ++c) {
       if (collected[c]) {
         answers[c] = std::move(*collected[c]);
-        ++stats_.bids_accepted;
+        ++accepted;
       } else {
         answers[c] = optimizer::solve_local(problems[c], options);
-        if (!bidders_[c].empty()) ++stats_.answers_local;
+        if (!bidders_[c].empty()) ++local;
       }
     }
-    open_.reset();
-    lock.unlock();
-    stats_.round_seconds.push_back(std::chrono::duration<double>(SteadyClock::now() - started).count());
+    const double seconds = std::chrono::duration<double>(SteadyClock::now() - started).count();
+    lock.lock();
+    stats_.bids_accepted += accepted;
+    stats_.answers_local += local;
+    stats_.round_seconds.push_back(seconds);
     return;
   }
   for (std::size_t c = 0; c < problems.size(); ++c) answers[c] = optimizer::solve_local(problems[c], options);

@@ -46,7 +46,7 @@ class NetworkedSolvers final : public optimizer::LocalSolvers, public RoundSink 
               std::vector<optimizer::LocalAnswer>& answers) override;
   BidOutcome deliver(const std::string& sender, const protocol::Bid& bid, std::size_t bytes) override;
 
-  const NetworkRoundStats& stats() const { return stats_; }
+  NetworkRoundStats stats() const;  // a copy: bids may still arrive
   std::uint64_t solve_id() const { return solve_; }
 
  private:
@@ -57,7 +57,7 @@ class NetworkedSolvers final : public optimizer::LocalSolvers, public RoundSink 
   std::uint64_t round_ = 0;
   std::vector<std::vector<std::string>> bidders_;  // per class
 
-  std::mutex mutex_;
+  mutable std::mutex mutex_;  // solve_, round_, open_ and stats_, shared with deliver()
   std::condition_variable round_done_;
   std::optional<RoundCollector> open_;
   NetworkRoundStats stats_;
