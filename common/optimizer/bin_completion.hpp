@@ -17,6 +17,12 @@
 // node takes the replica with the fewest ways to fill it exactly, which finds a dead end
 // at once instead of a hundred nodes later. Depth first, deterministic (seeded), and
 // stopped after `work_budget` steps.
+// With no waste allowed and at most three replicas per node (or exactly three on every
+// node: 3 × bins replicas, no two of which fill one), the search is an exact cover of the
+// replicas by "fills" (one to three replica types adding up to the capacity), listed once;
+// fill counts per replica type are kept as replicas are taken, the type with the fewest
+// covered first, the fill leaving the most ways on (product of counts) tried first, in
+// many short seeded attempts of slowly growing budget.
 #include <cstdint>
 #include <functional>
 #include <optional>

@@ -41,8 +41,10 @@ constexpr double kRoundShare = 0.5;
 // Without a time limit node elimination gets a work budget that grows with the replicas.
 constexpr std::int64_t kEliminationWorkPerReplica = 2'000;
 constexpr std::int64_t kEliminationWorkWithoutLimit = 2'000'000;
-// Bin completion (pure bin packing): search steps per replica.
+// Bin completion (pure bin packing): search steps per replica, and the share of the time
+// limit it may take before the rounds and node elimination get the rest.
 constexpr std::int64_t kCompletionWorkPerReplica = 20'000;
+constexpr double kCompletionShare = 0.8;
 
 // The round driver: every node class answers each round's prices once (through
 // LocalSolvers: here, or the agents over the network); the master adds the answers up
@@ -235,6 +237,13 @@ Solution solve(const model::Problem& problem, const SolveOptions& options, Local
   };
   int total_replicas = 0;
   for (const int r : inst.replicas) total_replicas += r;
+  // A stop for a phase that may take only `share` of the time limit.
+  auto search_time_over = [&options, &out_of_time](double share) {
+    return std::function<bool()>([&options, &out_of_time, share] {
+      return out_of_time() || (options.elapsed_seconds && options.time_limit_seconds > 0 &&
+                               options.elapsed_seconds() >= share * options.time_limit_seconds);
+    });
+  };
 
   std::optional<WorkingPlacement> best;
   double bound = std::max(0.0, options.known_lower_bound);  // every term is non-negative
@@ -258,7 +267,8 @@ Solution solve(const model::Problem& problem, const SolveOptions& options, Local
   // A perfect packing, if the bound known from the problem's structure says one may exist,
   // proves itself optimal and makes the rounds unnecessary.
   if (!best && closes_nodes && bound > 0 && bin_packing_case(inst))
-    if (auto packed = complete_to_bound(inst, bound, total_replicas, out_of_time)) best = std::move(*packed);
+    if (auto packed = complete_to_bound(inst, bound, total_replicas, search_time_over(kCompletionShare)))
+      best = std::move(*packed);
 
   if (!best || relative_gap(best->objective(), bound) > 0) {
     Rounds driver(inst, solvers);

@@ -98,4 +98,45 @@ TEST(BinCompletion, LetsTheSolverProveAPerfectPackingOptimal) {
 }
 
 }  // namespace
+// Five full nodes of three: q q h, q k k, q t f, t t t, f g g (memory in proportion).
+// Four q fill a node too, so only the count (15 replicas, no two filling a node) shows
+// that every node holds three.
+TEST(BinCompletion, FindsThePerfectPackingWhenFourSmallRequestsFillANodeToo) {
+  std::vector<model::Node> nodes;
+  for (int n = 0; n < 8; ++n) nodes.push_back(a_node("n" + std::to_string(n)).cpu(12000).memory_gib(48));
+  std::vector<model::Service> services;
+  const auto add = [&](const char* name, int replicas, std::int64_t cpu) {
+    services.push_back(a_service(name).replicas(replicas).cpu(cpu).memory_mib(cpu * 4));
+  };
+  add("q", 4, 3000);
+  add("h", 1, 6000);
+  add("t", 4, 4000);
+  add("f", 2, 5000);
+  add("g", 2, 3500);
+  add("k", 2, 4500);
+  const model::Problem problem = a_problem(nodes, services);
+  const Instance inst = make_instance(problem);
+  ASSERT_TRUE(bin_packing_case(inst));
+
+  const auto packed = complete_bins(inst, 5, {});
+
+  ASSERT_TRUE(packed.has_value());
+  EXPECT_EQ(nodes_used(*packed), 5);
+  EXPECT_TRUE(model::check(problem, packed->to_placement()).empty());
+  for (std::size_t n = 0; n < 5; ++n) {
+    int replicas = 0;
+    for (const auto& sc : packed->hosted(n)) replicas += sc.count;
+    EXPECT_EQ(replicas, 3) << "node " << n;
+  }
+}
+
+TEST(BinCompletion, FindsLargePerfectTriplePackingsWithinTheDefaultBudget) {
+  const model::Problem problem = perfect_triples(150, 7);
+  const Instance inst = make_instance(problem);
+  const auto packed = complete_bins(inst, 150, {.work_budget = 2'000'000});
+  ASSERT_TRUE(packed.has_value());
+  EXPECT_EQ(nodes_used(*packed), 150);
+  EXPECT_TRUE(model::check(problem, packed->to_placement()).empty());
+}
+
 }  // namespace berth::optimizer
