@@ -97,33 +97,16 @@ void fill_nodes(WorkingPlacement& wp, std::mt19937_64& rng, const std::vector<do
   std::shuffle(order.begin(), order.end(), rng);
   std::vector<double> unit_cost(inst.node_count());
   std::vector<double> size(inst.node_count());
-  // Capacity is worth what the demand needs of it: each dimension weighs by the share of
-  // the unused nodes' capacity that the unplaced replicas ask for, so a node rich in what
-  // few replicas need does not look cheap (on mixed node families the cheapest capacity
-  // by plain size opened memory-heavy nodes for cpu-bound demand).
-  std::vector<double> weight(inst.dims, 0.0);
-  for (int r = 0; r < inst.dims; ++r) {
-    double demand = 0;
-    double capacity = 0;
-    for (std::size_t s = 0; s < inst.service_count(); ++s)
-      demand += static_cast<double>(inst.req(s)[r]) * wp.unplaced(static_cast<std::uint32_t>(s));
-    for (std::size_t n = 0; n < inst.node_count(); ++n)
-      if (!wp.used(n)) capacity += static_cast<double>(inst.cap(n)[r]);
-    weight[r] = capacity > 0 ? demand / capacity : 0.0;
-  }
   for (const auto n : order) {
     size[n] = node_size(inst, n);
-    double useful = 1e-9;
-    for (int r = 0; r < inst.dims; ++r)
-      if (inst.dim_scale[r] > 0) useful += weight[r] * static_cast<double>(inst.cap(n)[r]) / inst.dim_scale[r];
-    unit_cost[n] = inst.node_cost[n] / useful;
+    unit_cost[n] = inst.node_cost[n] / size[n];
   }
   std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
     const bool ua = wp.used(a);
     const bool ub = wp.used(b);
     if (ua != ub) return ua;  // fill what is open before opening more
-    if (unit_cost[a] != unit_cost[b]) return unit_cost[a] < unit_cost[b];
     if (std::abs(earning[a] - earning[b]) > 1e-9) return earning[a] > earning[b];
+    if (unit_cost[a] != unit_cost[b]) return unit_cost[a] < unit_cost[b];
     return size[a] > size[b];
   });
 
