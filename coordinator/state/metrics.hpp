@@ -3,7 +3,7 @@
 // rendered in the Prometheus text exposition format (version 0.0.4) for GET /metrics.
 //
 //   Metrics metrics;
-//   metrics.observe_round(0.012);        // the round driver, once per price round
+//   metrics.record_network_solve(stats); // the round driver, when a networked solve ends
 //   metrics.count_dropped();             // a malformed or late message was dropped
 //   std::string text = metrics.render(); // "# HELP berth_rounds_total ...\n..."
 //
@@ -74,7 +74,8 @@ class Metrics {
   // A networked solve ended: its rounds' latencies go into the histogram, its counts into
   // the totals, and its latency quantiles and bytes per round into the last-solve gauges.
   void record_network_solve(const NetworkRoundStats& stats);
-  // One price round of the networked solve took `seconds` (latency histogram only).
+  // One price round took `seconds` (latency histogram only; record_network_solve adds a
+  // whole solve's rounds at once).
   void observe_round(double seconds);
   // `count` messages were dropped (malformed, unknown sender, late for their round).
   void count_dropped(std::uint64_t count = 1);

@@ -90,6 +90,16 @@ Counts by_node(const nlohmann::json& placement) {
   return counts;
 }
 
+// What every node reports running (GET /v1/nodes), as node → service → count.
+Counts reported_running(const LiveCluster& cluster) {
+  const ApiReply nodes = cluster.get("/v1/nodes");
+  Counts running;
+  for (const auto& node : nodes.json["nodes"])
+    for (const auto& [service, count] : node["running"].items())
+      if (count.get<int>() > 0) running[node["name"]][service] = count.get<int>();
+  return running;
+}
+
 void start_agents(LiveCluster& cluster, const std::vector<AgentSpec>& agents) {
   for (const AgentSpec& agent : agents)
     cluster.start_agent(agent.name, {"--label", "zone=" + agent.zone, "--capacity", agent.capacity});
@@ -122,17 +132,7 @@ TEST(LiveCluster, ConvergesOnThePlacementBerthctlSolveFinds) {
 
   // Each agent carries out its part and reports it in its heartbeats.
   const Counts target = by_node(applied.json["placement"]);
-  EXPECT_TRUE(eventually(
-      [&] {
-        const ApiReply nodes = cluster.get("/v1/nodes");
-        Counts running;
-        for (const auto& node : nodes.json["nodes"])
-          for (const auto& [service, count] : node["running"].items())
-            if (count.get<int>() > 0) running[node["name"]][service] = count.get<int>();
-        return running == target;
-      },
-      10s))
-      << cluster.logs();
+  EXPECT_TRUE(eventually([&] { return reported_running(cluster) == target; }, 10s)) << cluster.logs();
 }
 
 TEST(LiveCluster, ARoundEndsByItsDeadlineWhenAnAgentDiesAndItsReplicasMoveWhenItIsLost) {
@@ -190,14 +190,7 @@ TEST(LiveCluster, AgentsRegisterAgainAfterACoordinatorRestartAndStateIsRebuilt) 
   ASSERT_EQ(applied.status, 200) << applied.body;
   const Counts target = by_node(applied.json["placement"]);
 
-  const auto running_everywhere = [&] {
-    const ApiReply nodes = cluster.get("/v1/nodes");
-    Counts running;
-    for (const auto& node : nodes.json["nodes"])
-      for (const auto& [service, count] : node["running"].items())
-        if (count.get<int>() > 0) running[node["name"]][service] = count.get<int>();
-    return running == target;
-  };
+  const auto running_everywhere = [&] { return reported_running(cluster) == target; };
   ASSERT_TRUE(eventually(running_everywhere, 10s)) << cluster.logs();
 
   cluster.stop_coordinator(SIGKILL);

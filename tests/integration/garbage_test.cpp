@@ -47,24 +47,13 @@ std::vector<std::string> garbage(const protocol::Message& valid) {
   return payloads;
 }
 
-bool receive_within(net::Dealer& dealer, std::chrono::milliseconds timeout, net::RouterFrame& out) {
-  std::vector<zmq::pollitem_t> items = {{dealer.socket().handle(), 0, ZMQ_POLLIN, 0}};
+// The next message on `socket` (a net::Dealer or net::Router) within `timeout`.
+template <typename Socket>
+bool receive_within(Socket& socket, std::chrono::milliseconds timeout, net::RouterFrame& out) {
+  std::vector<zmq::pollitem_t> items = {{socket.socket().handle(), 0, ZMQ_POLLIN, 0}};
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
-    if (auto frame = dealer.receive()) {
-      out = std::move(*frame);
-      return true;
-    }
-    net::poll(items, 50ms);
-  }
-  return false;
-}
-
-bool receive_within(net::Router& router, std::chrono::milliseconds timeout, net::RouterFrame& out) {
-  std::vector<zmq::pollitem_t> items = {{router.socket().handle(), 0, ZMQ_POLLIN, 0}};
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (auto frame = router.receive()) {
+    if (auto frame = socket.receive()) {
       out = std::move(*frame);
       return true;
     }
