@@ -101,6 +101,10 @@ int run(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   const int signal_fd = signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (signal_fd < 0) {
+    log->error("signalfd failed: SIGINT and SIGTERM could not be handled");
+    return 1;
+  }
 
   net::Context context;
   net::Dealer dealer(context, {.identity = report->node});
