@@ -606,16 +606,6 @@ int total_replicas(const Instance& inst) {
   return replicas;
 }
 
-// Whether the demand fills `bins` nodes exactly in every dimension.
-bool fills_exactly(const Instance& inst, int bins) {
-  for (int r = 0; r < inst.dims; ++r) {
-    std::int64_t demand = 0;
-    for (std::uint32_t s = 0; s < inst.service_count(); ++s) demand += inst.req(s)[r] * inst.replicas[s];
-    if (demand != inst.cap(0)[r] * bins) return false;
-  }
-  return true;
-}
-
 std::optional<WorkingPlacement> to_placement(const Instance& inst,
                                              const std::optional<std::vector<std::vector<std::uint32_t>>>& packed) {
   if (!packed) return std::nullopt;
@@ -626,6 +616,15 @@ std::optional<WorkingPlacement> to_placement(const Instance& inst,
 }
 
 }  // namespace
+
+bool demand_fills_exactly(const Instance& inst, int bins) {
+  for (int r = 0; r < inst.dims; ++r) {
+    std::int64_t demand = 0;
+    for (std::uint32_t s = 0; s < inst.service_count(); ++s) demand += inst.req(s)[r] * inst.replicas[s];
+    if (demand != inst.cap(0)[r] * bins) return false;
+  }
+  return true;
+}
 
 bool bin_packing_case(const Instance& inst) {
   const model::Problem& problem = *inst.problem;
@@ -651,7 +650,7 @@ std::optional<WorkingPlacement> complete_bins(const Instance& inst, int bins, co
   std::optional<std::vector<std::vector<std::uint32_t>>> packed;
   std::int64_t spent = 0;
   std::int64_t attempt_budget = std::max<std::int64_t>(options.work_budget / 8, 1);
-  if (fills_exactly(inst, bins) && FillCover::at_most_three_per_node(inst, bins)) {
+  if (demand_fills_exactly(inst, bins) && FillCover::at_most_three_per_node(inst, bins)) {
     // Many short attempts: a wrong early choice is seldom undone by backtracking, and
     // some seeded orders reach the packing at once.
     FillCover cover(inst, bins, options.work_budget, options.out_of_time);

@@ -46,6 +46,10 @@ struct BinCompletionOptions {
 // objective of node cost alone.
 bool bin_packing_case(const Instance& inst);
 
+// Whether the replicas' total demand fills `bins` of the (identical) nodes exactly in every
+// dimension: a perfect packing is then the only kind that uses that few nodes.
+bool demand_fills_exactly(const Instance& inst, int bins);
+
 // A placement of every replica on nodes 0..bins−1, or nullopt when the search found none
 // within its budget (or none exists). Precondition: bin_packing_case(inst).
 std::optional<WorkingPlacement> complete_bins(const Instance& inst, int bins, const BinCompletionOptions& options);

@@ -205,11 +205,7 @@ std::vector<double> search_resource_prices(const Instance& inst, Rounds& driver,
 std::optional<WorkingPlacement> complete_to_bound(const Instance& inst, double bound, int total_replicas,
                                                  const std::function<bool()>& out_of_time) {
   const int fewest = std::max(1, static_cast<int>(std::ceil(bound / inst.node_cost[0] - 1e-9)));
-  for (int r = 0; r < inst.dims; ++r) {
-    std::int64_t demand = 0;
-    for (std::size_t s = 0; s < inst.service_count(); ++s) demand += inst.req(s)[r] * inst.replicas[s];
-    if (demand != inst.cap(0)[r] * fewest) return std::nullopt;
-  }
+  if (!demand_fills_exactly(inst, fewest)) return std::nullopt;
   const std::int64_t budget =
       std::clamp<std::int64_t>(kCompletionWorkPerReplica * total_replicas, 100'000, 20'000'000);
   return complete_bins(inst, fewest, {.work_budget = budget, .out_of_time = out_of_time, .seed = 1});
