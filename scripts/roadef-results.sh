@@ -104,8 +104,8 @@ done
   echo
   echo "gap to winner: (berth − S41) / S41; negative means berth is better. gap to bound:"
   echo "(berth − lower bound) / lower bound, with the largest of berth's bounds: LP (the linear"
-  echo "relaxation, only with -b), Lagrangian (per machine) and simple (aggregate load and balance)."
-  echo "seconds: until the solution was written; the LP bound comes after, outside the limit."
+  echo "relaxation, only with -b), Lagrangian (machine rows priced) and simple (aggregate load and balance)."
+  echo "seconds: until the solution was written; the Lagrangian and LP bounds come after, outside the limit."
 } >> "$table"
 
 if [[ -n "$out" ]]; then cp "$table" "$out"; fi

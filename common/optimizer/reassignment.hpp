@@ -104,9 +104,17 @@ ReassignmentResult improve_reassignment(const Reassignment& problem, const std::
 // Lower bounds on the cost of every valid assignment.
 // simple: load cost of the machine-summed usage and aggregated balance cost.
 double reassignment_simple_bound(const Reassignment& problem);
-// lagrangian: per machine, the load cost its initial processes cause unless moved away,
-// with the load term dualised by prices per resource (0 ≤ price ≤ load weight) and the
-// prices improved by subgradient steps; summed over machines. Never below simple.
-double reassignment_lagrangian_bound(const Reassignment& problem);
+
+struct ReassignmentBoundOptions {
+  double upper_bound = 0;  // a known cost, the ascent's target; 0: the initial assignment's
+  int max_iterations = 1000;
+  std::function<double()> elapsed_seconds{};  // with it, also stops at time_limit_seconds
+  double time_limit_seconds = 0;
+};
+// lagrangian: the Lagrangian dual that prices every machine's load, capacity and balance
+// rows and lets each process pick its cheapest machine at those prices, raised by
+// projected subgradient steps from the simple bound's prices. Never below simple; about
+// processes × machines × resources operations per iteration.
+double reassignment_lagrangian_bound(const Reassignment& problem, const ReassignmentBoundOptions& options = {});
 
 }  // namespace berth::optimizer

@@ -152,7 +152,8 @@ TEST(Reassignment, RandomInstancesStayValidAndAgreeWithTheChecker) {
 // bounds never above it.
 TEST(Reassignment, BoundsStayBelowTheBruteForceOptimum) {
   int enumerated = 0;
-  int lp_stronger = 0;  // instances where the relaxation beats the simple bound
+  int lp_stronger = 0;          // instances where the relaxation beats the simple bound
+  int lagrangian_stronger = 0;  // and where the Lagrangian bound does
   for (std::uint64_t seed = 1; seed <= 150; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     const auto p = random_instance(seed, {});
@@ -163,16 +164,23 @@ TEST(Reassignment, BoundsStayBelowTheBruteForceOptimum) {
     const auto optimum = brute_force_optimum(p);
     EXPECT_GE(result.cost.total(), optimum);
     EXPECT_LE(optimizer::reassignment_simple_bound(p), static_cast<double>(optimum) + 1e-6);
-    EXPECT_LE(optimizer::reassignment_lagrangian_bound(p), static_cast<double>(optimum) + 1e-6);
+    const double simple = optimizer::reassignment_simple_bound(p);
+    const double lagrangian = optimizer::reassignment_lagrangian_bound(p);
+    EXPECT_LE(lagrangian, static_cast<double>(optimum) + 1e-6);
+    EXPECT_GE(lagrangian, simple);
+    if (lagrangian > simple) ++lagrangian_stronger;
     // The linear relaxation: below the optimum, and never below the simple bound (it
     // keeps every machine's load row, which the simple bound sums) but for rounding.
     const auto lp = lp_bound(p, {.time_limit_seconds = 10});
     ASSERT_TRUE(lp.solved);
     EXPECT_LE(lp.value, static_cast<double>(optimum));
     EXPECT_GE(lp.value + 2, optimizer::reassignment_simple_bound(p));
+    // The Lagrangian dual prices the same rows the relaxation keeps: never above it.
+    EXPECT_LE(lagrangian, lp.value + 2);
     if (lp.value > optimizer::reassignment_simple_bound(p) + 2) ++lp_stronger;
   }
   EXPECT_GT(lp_stronger, 0);
+  EXPECT_GT(lagrangian_stronger, 0);
   EXPECT_GT(enumerated, 100);
 }
 
