@@ -147,14 +147,35 @@ MipResult solve_mip(const model::Problem& problem, const MipOptions& options) {
     std::vector<std::vector<int>> members(domains.names.size());
     for (std::size_t n = 0; n < nodes; ++n)
       if (domains.domain_of_node[n] >= 0 && x[s][n] >= 0) members[domains.domain_of_node[n]].push_back(x[s][n]);
-    for (std::size_t d = 0; d < members.size(); ++d)
-      for (std::size_t e = 0; e < members.size(); ++e) {
-        if (d == e || members[d].empty()) continue;
-        std::vector<std::pair<int, double>> difference;
-        for (const int col : members[d]) difference.emplace_back(col, 1.0);
-        for (const int col : members[e]) difference.emplace_back(col, -1.0);
-        program.row(difference, -kInfinity, service.spread->max_skew);
+    if (service.spread->max_skew != model::kAnySkew)
+      for (std::size_t d = 0; d < members.size(); ++d)
+        for (std::size_t e = 0; e < members.size(); ++e) {
+          if (d == e || members[d].empty()) continue;
+          std::vector<std::pair<int, double>> difference;
+          for (const int col : members[d]) difference.emplace_back(col, 1.0);
+          for (const int col : members[e]) difference.emplace_back(col, -1.0);
+          program.row(difference, -kInfinity, service.spread->max_skew);
+        }
+    if (service.spread->min_domains <= 0) continue;
+    // min_domains: o[d] = 1 only where domain d holds a replica; with k = Σ o, either
+    // k ≥ min_domains (w = 1) or every placed replica has a domain of its own (w = 0).
+    const int wide = program.column(0, 1, 0, true);
+    std::vector<std::pair<int, double>> occupied = {{wide, -static_cast<double>(service.spread->min_domains)}};
+    std::vector<std::pair<int, double>> placed_beyond = {{wide, -static_cast<double>(service.replicas)}};
+    for (const auto& in_domain : members) {
+      if (in_domain.empty()) continue;
+      const int o = program.column(0, 1, 0, true);
+      std::vector<std::pair<int, double>> holds = {{o, 1.0}};
+      for (const int col : in_domain) {
+        holds.emplace_back(col, -1.0);
+        placed_beyond.emplace_back(col, 1.0);
       }
+      program.row(holds, -kInfinity, 0);
+      occupied.emplace_back(o, 1.0);
+      placed_beyond.emplace_back(o, -1.0);
+    }
+    program.row(occupied, 0, kInfinity);
+    program.row(placed_beyond, -kInfinity, 0);
   }
   // migration: m ≥ running − x on nodes that are not lost.
   for (std::size_t n = 0; n < nodes; ++n) {

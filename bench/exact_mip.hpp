@@ -13,6 +13,8 @@
 //   Σ_s request[s][r]·x[s][n] ≤ capacity[n][r]·y[n]                   capacity
 //   x[s][n] ≤ limit·z[s][n], z[s][n] + z[t][n] ≤ 1 for s avoiding t    avoid
 //   Σ_{n∈d} x[s][n] − Σ_{n∈e} x[s][n] ≤ max_skew for domains d ≠ e      spread
+//   o[s][d] ≤ Σ_{n∈d} x[s][n], Σ_d o ≥ min_domains·w[s],
+//   Σ_n x[s][n] − Σ_d o ≤ replicas·w[s]                                  min_domains
 //   m[s][n] ≥ running[s][n] − x[s][n]                                    migration
 //   q[s][t][n] ≥ x[s][n] − limit·p[t][n], p[t][n] ≤ x[t][n]              colocation (prefer)
 //   minimise node_cost·Σ cost_n·y[n] + unplaced·Σ (1+priority_s)·u[s] + migration·Σ m

@@ -177,6 +177,11 @@ std::vector<Violation> check(const Problem& problem, const Placement& placement)
              << "=" << *lo << ")";
       add(ViolationKind::spread, detail.str());
     }
+    const int occupied = static_cast<int>(std::count_if(per_domain.begin(), per_domain.end(), [](int c) { return c > 0; }));
+    if (const int wanted = std::min(service.spread->min_domains, placed[s]); occupied < wanted)
+      add(ViolationKind::spread, "service " + service.name + ": " + std::to_string(placed[s]) + " replicas in " +
+                                     std::to_string(occupied) + " " + service.spread->key + " domains < min_domains " +
+                                     std::to_string(service.spread->min_domains));
   }
   return violations;
 }

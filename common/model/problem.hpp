@@ -61,9 +61,16 @@ struct NodeAffinity {
   auto operator<=>(const NodeAffinity&) const = default;
 };
 
+// No limit on the skew: a spread rule that only asks for min_domains.
+inline constexpr int kAnySkew = 1'000'000'000;
+
 struct SpreadRule {
   std::string key;      // topology label, e.g. "zone"
   int max_skew = 1;     // largest difference of replica counts between domains
+  // The placed replicas occupy at least min(min_domains, replicas placed) domains; 0: no
+  // such rule. ROADEF's "spread over at least k locations"; Kubernetes' minDomains asks
+  // for the same when every domain can hold a replica.
+  int min_domains = 0;
 };
 
 struct Service {

@@ -31,8 +31,18 @@ std::string blocker(const WorkingPlacement& wp, std::size_t n, std::uint32_t s) 
   for (const auto t : inst.conflicts[s])
     if (wp.count(n, t) > 0) return "runs " + problem.services[t].name + " (avoid)";
   if (service.max_per_node > 0 && wp.count(n, s) >= service.max_per_node) return "max_per_node reached";
-  if (wp.spread_room(n, s) <= 0)
-    return "spread over " + service.spread->key + " would exceed max_skew " + std::to_string(service.spread->max_skew);
+  if (wp.spread_room(n, s) <= 0) {
+    const auto& rule = *service.spread;
+    if (rule.min_domains > inst.domain_count[s])
+      return "spread needs min_domains " + std::to_string(rule.min_domains) + " but only " +
+             std::to_string(inst.domain_count[s]) + " " + rule.key + " domains are eligible";
+    if (rule.max_skew == model::kAnySkew)
+      return "spread over " + rule.key + " needs replicas in min_domains " + std::to_string(rule.min_domains) + " domains";
+    if (rule.min_domains > 0)
+      return "spread over " + rule.key + " would exceed max_skew " + std::to_string(rule.max_skew) +
+             " or leave fewer than min_domains " + std::to_string(rule.min_domains) + " domains";
+    return "spread over " + rule.key + " would exceed max_skew " + std::to_string(rule.max_skew);
+  }
   for (int r = 0; r < inst.dims; ++r) {
     const std::int64_t need = inst.req(s)[r];
     if (need > 0 && wp.used_resources(n)[r] + need > inst.cap(n)[r]) return "insufficient " + problem.resources[r];

@@ -162,10 +162,12 @@ Instance make_instance(const model::Problem& problem) {
   inst.domain_of_value.resize(service_count);
   inst.domain_count.assign(service_count, 0);
   inst.max_skew.assign(service_count, 0);
+  inst.min_domains.assign(service_count, 0);
   for (std::uint32_t s = 0; s < service_count; ++s) {
     const int k = inst.spread_key_of_service[s];
     if (k < 0) continue;
     inst.max_skew[s] = problem.services[s].spread->max_skew;
+    inst.min_domains[s] = problem.services[s].spread->min_domains;
     std::vector<bool> present(value_ids[k].size(), false);
     for (const auto& [node_signature, eligible] : eligible_by_signature) {
       if (!std::binary_search(eligible.begin(), eligible.end(), s)) continue;

@@ -35,6 +35,7 @@ struct Instance {
   std::vector<std::vector<int>> domain_of_value;  // [service][value id]
   std::vector<int> domain_count;
   std::vector<int> max_skew;
+  std::vector<int> min_domains;  // 0: none
   // Node classes: nodes whose local subproblems are identical share one entry.
   std::vector<int> class_of_node;
   std::vector<std::vector<std::uint32_t>> class_members;

@@ -27,7 +27,8 @@ WorkingPlacement::WorkingPlacement(const Instance& instance)
       used_(instance.node_count() * instance.dims, 0),
       hosted_(instance.node_count()),
       placed_(instance.service_count(), 0),
-      domain_counts_(instance.service_count()) {
+      domain_counts_(instance.service_count()),
+      occupied_(instance.service_count(), 0) {
   for (std::size_t s = 0; s < instance.service_count(); ++s)
     if (instance.has_spread(s)) domain_counts_[s].assign(instance.domain_count[s], 0);
 }
@@ -62,7 +63,8 @@ bool WorkingPlacement::spread_ok(std::uint32_t service) const {
   const auto& counts = domain_counts_[service];
   if (counts.empty()) return true;
   const auto [lo, hi] = std::minmax_element(counts.begin(), counts.end());
-  return *hi - *lo <= instance_->max_skew[service];
+  return *hi - *lo <= instance_->max_skew[service] &&
+         occupied_[service] >= std::min(instance_->min_domains[service], placed_[service]);
 }
 
 int WorkingPlacement::spread_room(std::size_t node, std::uint32_t service) const {
@@ -76,8 +78,17 @@ int WorkingPlacement::spread_room(std::size_t node, std::uint32_t service) const
   int others_lo = std::numeric_limits<int>::max();
   for (int z = 0; z < static_cast<int>(counts.size()); ++z)
     if (z != domain) others_lo = std::min(others_lo, counts[z]);
-  if (others_lo == std::numeric_limits<int>::max()) return std::numeric_limits<int>::max();  // one domain
-  return std::max(0, others_lo + instance_->max_skew[service] - counts[domain]);
+  // min_domains: every replica added must keep occupied ≥ min(min_domains, placed), so
+  // until enough domains hold one, a replica may only open a new domain.
+  std::int64_t room = std::numeric_limits<int>::max();
+  if (const int wanted = instance_->min_domains[service]; wanted > 0) {
+    const int occupied = occupied_[service] + (counts[static_cast<std::size_t>(domain)] == 0 ? 1 : 0);
+    if (occupied < wanted) room = std::max(0, occupied - placed_[service]);
+  }
+  if (others_lo == std::numeric_limits<int>::max()) return static_cast<int>(room);  // one domain
+  return static_cast<int>(std::min<std::int64_t>(room, std::max<std::int64_t>(
+                                                           0, std::int64_t{others_lo} + instance_->max_skew[service] -
+                                                                  counts[static_cast<std::size_t>(domain)])));
 }
 
 bool WorkingPlacement::can_add(std::size_t node, std::uint32_t service, int k) const {
@@ -96,7 +107,11 @@ void WorkingPlacement::add(std::size_t node, std::uint32_t service, int k) {
   const auto* req = instance_->req(service);
   for (int r = 0; r < instance_->dims; ++r) used_[node * instance_->dims + r] += req[r] * k;
   placed_[service] += k;
-  if (instance_->has_spread(service)) domain_counts_[service][instance_->domain_of(service, node)] += k;
+  if (instance_->has_spread(service)) {
+    int& in_domain = domain_counts_[service][static_cast<std::size_t>(instance_->domain_of(service, node))];
+    if (in_domain == 0 && k > 0) ++occupied_[service];
+    in_domain += k;
+  }
 }
 
 void WorkingPlacement::remove(std::size_t node, std::uint32_t service, int k) {
@@ -108,7 +123,11 @@ void WorkingPlacement::remove(std::size_t node, std::uint32_t service, int k) {
   const auto* req = instance_->req(service);
   for (int r = 0; r < instance_->dims; ++r) used_[node * instance_->dims + r] -= req[r] * k;
   placed_[service] -= k;
-  if (instance_->has_spread(service)) domain_counts_[service][instance_->domain_of(service, node)] -= k;
+  if (instance_->has_spread(service)) {
+    int& in_domain = domain_counts_[service][static_cast<std::size_t>(instance_->domain_of(service, node))];
+    in_domain -= k;
+    if (in_domain == 0 && k > 0) --occupied_[service];
+  }
 }
 
 double WorkingPlacement::node_cost(std::size_t node) const {

@@ -26,9 +26,12 @@ class WorkingPlacement {
   int room_by_rules(std::size_t node, std::uint32_t service) const;
   // Most replicas that fit in free capacity.
   std::int64_t room_by_capacity(std::size_t node, std::uint32_t service) const;
-  // Spread: the service's counts per domain are within max_skew now (true without spread).
+  // Spread: the service's counts per domain are within max_skew and at least
+  // min(min_domains, placed) domains hold one now (true without spread).
   bool spread_ok(std::uint32_t service) const;
-  // Spread headroom for adding in node's domain: min over domains + max_skew − this domain.
+  // Spread headroom for adding in node's domain: min over domains + max_skew − this
+  // domain, and while fewer than min_domains domains are occupied, what keeps
+  // occupied ≥ placed.
   int spread_room(std::size_t node, std::uint32_t service) const;
   bool can_add(std::size_t node, std::uint32_t service, int k = 1) const;
 
@@ -51,6 +54,7 @@ class WorkingPlacement {
   std::vector<std::vector<model::ServiceCount>> hosted_;  // per node, sorted
   std::vector<int> placed_;                             // per service
   std::vector<std::vector<int>> domain_counts_;         // per service with spread
+  std::vector<int> occupied_;                           // domains holding a replica, per service
 };
 
 }  // namespace berth::optimizer

@@ -14,7 +14,7 @@ const std::vector<std::string_view> kTopKeys = {"services", "rollout", "objectiv
 const std::vector<std::string_view> kServiceKeys = {
     "image",  "replicas", "resources", "node_selector", "node_affinity", "tolerations", "max_per_node", "avoid",
     "prefer", "spread",   "priority",  "min_available", "command",       "env",           "ports"};
-const std::vector<std::string_view> kSpreadKeys = {"key", "max_skew"};
+const std::vector<std::string_view> kSpreadKeys = {"key", "max_skew", "min_domains"};
 const std::vector<std::string_view> kAffinityKeys = {"key", "operator", "values"};
 const std::vector<std::string_view> kRolloutKeys = {"max_concurrent"};
 const std::vector<std::string_view> kObjectiveKeys = {"strategy",    "migration_cost", "node_cost", "load_spread",
@@ -64,6 +64,15 @@ void read_spread(const Field& field, const std::string& where, YamlReader& reade
   } else {
     reader.error(field, what + " has no key (the node label to spread over, e.g. zone)");
     ok = false;
+  }
+  if (const Field* domains = YamlReader::find(*fields, "min_domains")) {
+    if (const auto value = reader.int32(*domains, "min_domains of " + what, 1)) {
+      rule.min_domains = *value;
+      // Asked for domains only: the skew is free unless max_skew says otherwise.
+      rule.max_skew = model::kAnySkew;
+    } else {
+      ok = false;
+    }
   }
   if (const Field* skew = YamlReader::find(*fields, "max_skew")) {
     if (const auto value = reader.int32(*skew, "max_skew of " + what, 1)) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <limits>
+#include <numeric>
 #include <vector>
 
 #include "common/model/rules.hpp"
@@ -100,7 +101,9 @@ class Enumerator {
     for (std::size_t n = 0; n < nodes_; ++n)
       if (domains.domain_of_node[n] >= 0) per_domain[domains.domain_of_node[n]] += x_[s * nodes_ + n];
     const auto [lo, hi] = std::minmax_element(per_domain.begin(), per_domain.end());
-    return *hi - *lo <= service.spread->max_skew;
+    const int placed = std::accumulate(per_domain.begin(), per_domain.end(), 0);
+    const auto occupied = std::count_if(per_domain.begin(), per_domain.end(), [](int c) { return c > 0; });
+    return *hi - *lo <= service.spread->max_skew && occupied >= std::min(service.spread->min_domains, placed);
   }
 
   void leaf() {

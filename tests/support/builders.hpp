@@ -48,6 +48,10 @@ class ServiceBuilder {
   ServiceBuilder& avoid(std::uint32_t service) { service_.avoid.push_back(model::ServiceId{service}); return *this; }
   ServiceBuilder& prefer(std::uint32_t service) { service_.prefer.push_back(model::ServiceId{service}); return *this; }
   ServiceBuilder& spread(const std::string& key, int max_skew) { service_.spread = model::SpreadRule{key, max_skew}; return *this; }
+  ServiceBuilder& min_domains(const std::string& key, int domains) {
+    service_.spread = model::SpreadRule{.key = key, .max_skew = model::kAnySkew, .min_domains = domains};
+    return *this;
+  }
   ServiceBuilder& priority(int p) { service_.priority = p; return *this; }
   model::Service build() const { return service_; }
   operator model::Service() const { return service_; }  // NOLINT(google-explicit-constructor)

@@ -48,6 +48,17 @@ model::NodeState random_state(Rng& rng, double cordoned, double lost) {
   return model::NodeState::ready;
 }
 
+// Over "zone", max_skew up to `most_skew`; a fifth also ask for 2 or 3 domains (3 can be
+// more than there are), half of those with no skew limit.
+model::SpreadRule random_spread(Rng& rng, int most_skew) {
+  model::SpreadRule rule{"zone", rng.between(1, most_skew)};
+  if (rng.chance(0.2)) {
+    rule.min_domains = rng.between(2, 3);
+    if (rng.chance(0.5)) rule.max_skew = model::kAnySkew;
+  }
+  return rule;
+}
+
 model::Strategy random_strategy(Rng& rng) {
   switch (rng.between(0, 2)) {
     case 0: return model::Strategy::binpack;
@@ -134,7 +145,7 @@ model::Problem random_tiny_problem(std::uint64_t seed) {
     if (rng.chance(0.5)) service.tolerations.push_back(kInfraTaint);
     if (rng.chance(0.1)) service.tolerations.push_back(kLegacyTaint);
     if (rng.chance(0.15)) service.max_per_node = rng.between(1, 3);
-    if (rng.chance(0.25)) service.spread = model::SpreadRule{"zone", rng.between(1, 2)};
+    if (rng.chance(0.25)) service.spread = random_spread(rng, 2);
     service.priority = rng.between(0, 3);
     problem.services.push_back(std::move(service));
   }
@@ -224,7 +235,7 @@ model::Problem random_medium_problem(std::uint64_t seed, const MediumShape& shap
       const int spread_thin = (2 * service.replicas + node_count - 1) / node_count;
       service.max_per_node = std::max(rng.between(1, 3), spread_thin);
     }
-    if (rng.chance(p_spread)) service.spread = model::SpreadRule{"zone", rng.between(1, 3)};
+    if (rng.chance(p_spread)) service.spread = random_spread(rng, 3);
     service.priority = rng.between(0, 3);
     service.min_available = rng.chance(0.3) ? service.replicas / 2 : 0;
     problem.services.push_back(std::move(service));
@@ -320,7 +331,8 @@ std::string describe(const model::Problem& problem) {
     if (service.max_per_node > 0) out << " max_per_node=" << service.max_per_node;
     for (const auto t : service.avoid) out << " avoid:#" << t.value;
     for (const auto t : service.prefer) out << " prefer:#" << t.value;
-    if (service.spread) out << " spread:" << service.spread->key << "/" << service.spread->max_skew;
+    if (service.spread)
+      out << " spread:" << service.spread->key << "/" << service.spread->max_skew << "/" << service.spread->min_domains;
     out << "\n";
   }
   return out.str();

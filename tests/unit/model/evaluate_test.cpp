@@ -89,6 +89,24 @@ TEST(Check, FindsSpreadSkew) {
   EXPECT_TRUE(check(problem, placement).empty());
 }
 
+// Three replicas must occupy three zones; with one replica placed, one zone is enough.
+TEST(Check, FindsTooFewSpreadDomains) {
+  auto problem = a_problem({a_node("n1").label("zone", "a"), a_node("n2").label("zone", "b"), a_node("n3").label("zone", "c")},
+                           {a_service("web").replicas(3).min_domains("zone", 3)});
+  Placement placement = Placement::empty_for(problem);
+  placement.set(NodeId{0}, ServiceId{0}, 2);
+  placement.set(NodeId{1}, ServiceId{0}, 1);
+  const auto violations = check(problem, placement);
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].detail, "service web: 3 replicas in 2 zone domains < min_domains 3");
+  placement.set(NodeId{0}, ServiceId{0}, 1);
+  placement.set(NodeId{2}, ServiceId{0}, 1);
+  EXPECT_TRUE(check(problem, placement).empty());
+  placement = Placement::empty_for(problem);
+  placement.set(NodeId{0}, ServiceId{0}, 1);
+  EXPECT_TRUE(check(problem, placement).empty());
+}
+
 TEST(Check, NodeAffinityMakesOtherNodesIneligible) {
   auto problem = a_problem({a_node("n1").label("gpu", "T4"), a_node("n2").label("gpu", "A100")},
                            {a_service("train").affinity("gpu", AffinityOperator::in, {"V100", "A100"})});

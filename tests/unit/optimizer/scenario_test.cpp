@@ -76,6 +76,34 @@ TEST(Scenario, SpreadWithMaxSkewOnePutsTwoReplicasInEachOfTwoZones) {
   EXPECT_EQ(on(solution, 2, 0) + on(solution, 3, 0), 2);
 }
 
+// Binpack alone would put all four on one roomy node; min_domains asks for three zones.
+TEST(Scenario, MinDomainsSpreadsOverThatManyZonesAndNoMore) {
+  const auto problem = a_problem({a_node("a1").label("zone", "a"), a_node("b1").label("zone", "b"),
+                                  a_node("c1").label("zone", "c"), a_node("d1").label("zone", "d")},
+                                 {a_service("web").replicas(4).min_domains("zone", 3)});
+  const auto solution = solve(problem);
+  expect_valid(problem, solution);
+  int zones = 0;
+  for (std::uint32_t n = 0; n < 4; ++n) zones += on(solution, n, 0) > 0 ? 1 : 0;
+  EXPECT_EQ(zones, 3);
+  EXPECT_EQ(solution.placement.placed_per_service(1), (std::vector<int>{4}));
+}
+
+// Two eligible zones cannot hold three domains' worth: one replica in each, the rest
+// unplaced with the reason.
+TEST(Scenario, MinDomainsBeyondTheEligibleZonesLeavesReplicasUnplacedAndSaysWhy) {
+  const auto problem = a_problem({a_node("a1").label("zone", "a"), a_node("b1").label("zone", "b")},
+                                 {a_service("web").replicas(4).min_domains("zone", 3)});
+  const auto solution = solve(problem);
+  expect_valid(problem, solution);
+  EXPECT_EQ(on(solution, 0, 0), 1);
+  EXPECT_EQ(on(solution, 1, 0), 1);
+  ASSERT_EQ(solution.unplaced.size(), 1u);
+  EXPECT_EQ(solution.unplaced[0].count, 2);
+  EXPECT_NE(solution.unplaced[0].reason.find("min_domains 3 but only 2 zone domains are eligible"), std::string::npos)
+      << solution.unplaced[0].reason;
+}
+
 TEST(Scenario, HigherPriorityWinsTheOnlyRoomAndTheOtherIsUnplacedWithAReason) {
   const auto problem = a_problem({a_node("n1").cpu(1000)},
                                  {a_service("batch").cpu(1000).priority(0), a_service("api").cpu(1000).priority(3)});

@@ -165,6 +165,10 @@ TEST(SpecErrors, BadSpreadRulesAreRejected) {
             "services.yaml:4:13: spread of service 'web' has no key (the node label to spread over, e.g. zone)");
   EXPECT_EQ(services_errors(head + "spread: {key: zone, max_skew: 0}\n"),
             "services.yaml:4:35: max_skew of spread of service 'web' must be at least 1, got 0");
+  EXPECT_EQ(services_errors(head + "spread: {key: zone, min_domains: 0}\n"),
+            "services.yaml:4:38: min_domains of spread of service 'web' must be at least 1, got 0");
+  EXPECT_EQ(services_errors(head + "spread: {key: zone, min_domain: 2}\n"),
+            "services.yaml:4:25: unknown key 'min_domain' in spread of service 'web' (did you mean 'min_domains'?)");
   EXPECT_EQ(services_errors(head + "spread: zone\n"),
             "services.yaml:4:13: spread of service 'web' must be a map, got 'zone'");
 }

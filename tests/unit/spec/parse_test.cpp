@@ -117,6 +117,18 @@ TEST(ParseProblem, AppliesDefaultsToOptionalServiceFields) {
   EXPECT_EQ(problem.objective.strategy, model::Strategy::binpack);
 }
 
+// min_domains alone sets no skew limit; with max_skew both hold.
+TEST(ParseProblem, SpreadMinDomainsLiftsTheSkewLimitUnlessMaxSkewIsGiven) {
+  const auto alone = parsed(kCluster, "services:\n  web:\n    image: x\n    spread: {key: zone, min_domains: 3}\n");
+  ASSERT_TRUE(alone.services.at(0).spread.has_value());
+  EXPECT_EQ(alone.services[0].spread->min_domains, 3);
+  EXPECT_EQ(alone.services[0].spread->max_skew, model::kAnySkew);
+  const auto both =
+      parsed(kCluster, "services:\n  web:\n    image: x\n    spread: {key: zone, min_domains: 2, max_skew: 2}\n");
+  EXPECT_EQ(both.services.at(0).spread->min_domains, 2);
+  EXPECT_EQ(both.services[0].spread->max_skew, 2);
+}
+
 TEST(ParseProblem, SpreadMaxSkewDefaultsToOne) {
   const auto problem = parsed(kCluster, "services:\n  web:\n    image: x\n    spread: {key: zone}\n");
   ASSERT_TRUE(problem.services.at(0).spread.has_value());
