@@ -11,6 +11,7 @@
 //   y[n] ∈ {0,1}                 n hosts anything; x[s][n] ≤ limit·y[n]
 //   u[s] ≥ 0                     unplaced; Σ_n x[s][n] + u[s] = replicas[s]
 //   Σ_s request[s][r]·x[s][n] ≤ capacity[n][r]·y[n]                   capacity
+//   o[n][r] ≥ (Σ_s request[s][r]·x[s][n] − soft[n][r]) / capacity[n][r] overload
 //   x[s][n] ≤ limit·z[s][n], z[s][n] + z[t][n] ≤ 1 for s avoiding t    avoid
 //   Σ_{n∈d} x[s][n] − Σ_{n∈e} x[s][n] ≤ max_skew for domains d ≠ e      spread
 //   o[s][d] ≤ Σ_{n∈d} x[s][n], Σ_d o ≥ min_domains·w[s],
@@ -18,7 +19,7 @@
 //   m[s][n] ≥ running[s][n] − x[s][n]                                    migration
 //   q[s][t][n] ≥ x[s][n] − limit·p[t][n], p[t][n] ≤ x[t][n]              colocation (prefer)
 //   minimise node_cost·Σ cost_n·y[n] + unplaced·Σ (1+priority_s)·u[s] + migration·Σ m
-//            + colocation·Σ q
+//            + colocation·Σ q + overload·Σ o
 // The quadratic utilisation terms (load_spread, balance) are not linear: problems that
 // weigh them are answered MipStatus::unsupported.
 #include <string>

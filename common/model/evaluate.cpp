@@ -60,9 +60,15 @@ ObjectiveTerms evaluate(const Problem& problem, const Placement& placement) {
     const auto& hosted = placement.by_node[n];
     if (!hosted.empty()) {
       terms.node_cost += w.node_cost * node.cost;
-      const auto u = utilisation_terms(node_usage(problem, placement, id), node.capacity);
+      const auto used = node_usage(problem, placement, id);
+      const auto u = utilisation_terms(used, node.capacity);
       terms.load_spread += w.load_spread * u.squares;
       terms.balance += w.balance * u.deviation;
+      if (!node.soft_capacity.empty())
+        for (std::size_t r = 0; r < used.size(); ++r)
+          if (used[r] > node.soft_capacity[r] && node.capacity[r] > 0)
+            terms.overload += w.overload * static_cast<double>(used[r] - node.soft_capacity[r]) /
+                              static_cast<double>(node.capacity[r]);
     }
     for (const auto& sc : hosted) {
       for (const ServiceId t : problem.service(sc.service).prefer)

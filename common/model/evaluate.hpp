@@ -13,10 +13,11 @@ struct ObjectiveTerms {
   double node_cost = 0;
   double load_spread = 0;
   double balance = 0;
+  double overload = 0;
   double migration = 0;
   double colocation = 0;
   double unplaced = 0;
-  double total() const { return node_cost + load_spread + balance + migration + colocation + unplaced; }
+  double total() const { return node_cost + load_spread + balance + overload + migration + colocation + unplaced; }
 };
 
 // Weighted terms of `placement`. Raw counts behind them are in PlacementStats.

@@ -40,6 +40,9 @@ struct Node {
   std::string name;
   Labels labels;
   std::vector<std::int64_t> capacity;
+  // Soft capacity (ROADEF's safety capacity): use above it is allowed but costs
+  // Weights::overload. Empty, or one entry per resource (equal to capacity: none).
+  std::vector<std::int64_t> soft_capacity{};
   // "key=value:Effect". NoSchedule and NoExecute taints admit only services that list
   // the same string in tolerations; PreferNoSchedule is advisory and admits everyone.
   std::vector<std::string> taints;
@@ -99,6 +102,7 @@ enum class Strategy { binpack, spread, balanced };
 //   node_cost     · Σ_n cost_n [n hosts anything]
 //   load_spread   · Σ_n Σ_r u_{n,r}²            (u = used / capacity; spreads load)
 //   balance       · Σ_n Σ_r (u_{n,r} − ū_n)²      (uses a node's dimensions evenly)
+//   overload      · Σ_n Σ_r max(0, used_{n,r} − soft_{n,r}) / capacity_{n,r}   (soft capacity)
 //   migration     · replicas moved away from where they run now
 //   colocation    · replicas of s on a node without any replica of a service s prefers
 //   unplaced      · Σ_s unplaced_s · (1 + priority_s)
@@ -106,6 +110,7 @@ struct Weights {
   double node_cost = 1.0;
   double load_spread = 0.0;
   double balance = 0.0;
+  double overload = 1.0;
   double migration = 1.0;
   double colocation = 0.1;
   double unplaced = 1000.0;

@@ -29,11 +29,13 @@ std::string signature(const model::Node& node) {
 
 // Two nodes fall in one class when everything their local subproblem depends on is equal:
 // the services they may host (not the labels: nodes in different zones that admit the same
-// services answer alike), state, capacity, cost, and what runs there.
+// services answer alike), state, capacity and soft capacity, cost, and what runs there.
 std::string class_key(const model::Node& node, int eligible_set) {
   std::ostringstream key;
   key << eligible_set << '|' << static_cast<int>(node.state) << '|';
   for (const auto c : node.capacity) key << c << ',';
+  key << '|';
+  for (const auto c : node.soft_capacity) key << c << ',';
   key << '|' << node.cost << '|';
   for (const auto& sc : node.running) key << sc.service.value << ':' << sc.count << ';';
   return key.str();
@@ -80,6 +82,9 @@ Instance make_instance(const model::Problem& problem) {
   for (const auto& node : problem.nodes) {
     for (int r = 0; r < inst.dims; ++r) {
       inst.capacity.push_back(node.capacity[r]);
+      const std::int64_t soft = node.soft_capacity.empty() ? node.capacity[r] : node.soft_capacity[r];
+      inst.soft_capacity.push_back(soft);
+      inst.has_overload = inst.has_overload || (soft < node.capacity[r] && w.overload != 0);
       inst.dim_scale[r] += static_cast<double>(node.capacity[r]);
     }
     inst.node_cost.push_back(w.node_cost * node.cost);

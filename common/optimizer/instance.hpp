@@ -20,6 +20,8 @@ struct Instance {
   const model::Problem* problem = nullptr;
   int dims = 0;
   std::vector<std::int64_t> capacity;  // node × dims
+  std::vector<std::int64_t> soft_capacity;  // node × dims; equal to capacity where a node has none
+  bool has_overload = false;  // some node's soft capacity is below its capacity, and overload weighs
   std::vector<std::int64_t> request;   // service × dims
   std::vector<double> node_cost;       // weighted: weights.node_cost × cost
   std::vector<double> penalty;         // per unplaced replica: weights.unplaced × (1 + priority)
@@ -51,6 +53,7 @@ struct Instance {
   double forced_migration(std::size_t n) const { return class_forced_migration[class_of_node[n]]; }
   std::size_t service_count() const { return replicas.size(); }
   const std::int64_t* cap(std::size_t n) const { return &capacity[n * dims]; }
+  const std::int64_t* soft(std::size_t n) const { return &soft_capacity[n * dims]; }
   const std::int64_t* req(std::size_t s) const { return &request[s * dims]; }
   bool has_spread(std::size_t s) const { return spread_key_of_service[s] >= 0; }
   // Spread domain of node n for service s; meaningful where s is eligible on n.

@@ -12,8 +12,15 @@ namespace {
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 constexpr std::size_t kMissesBeforeFull = 256;
 
+bool overloads(const LocalProblem& lp) { return lp.overload_weight != 0 && !lp.soft_capacity.empty(); }
+
+// Whether the node's cost has terms beyond linear ones in its usage.
+bool usage_terms(const LocalProblem& lp) { return lp.load_spread_weight != 0 || lp.balance_weight != 0 || overloads(lp); }
+
 double utilisation_cost(const LocalProblem& lp, const std::vector<std::int64_t>& used) {
-  return optimizer::utilisation_cost(lp.load_spread_weight, lp.balance_weight, used.data(), lp.capacity.data(), lp.dims);
+  double cost = optimizer::utilisation_cost(lp.load_spread_weight, lp.balance_weight, used.data(), lp.capacity.data(), lp.dims);
+  if (overloads(lp)) cost += overload_cost(lp.overload_weight, used.data(), lp.soft_capacity.data(), lp.capacity.data(), lp.dims);
+  return cost;
 }
 
 bool fits(const LocalProblem& lp, const std::vector<std::int64_t>& used, std::size_t item, std::int64_t count) {
@@ -42,7 +49,7 @@ double relative_size(const LocalProblem& lp, std::size_t item) {
 }
 
 bool structurally_linear(const LocalProblem& lp) {
-  if (lp.load_spread_weight != 0 || lp.balance_weight != 0) return false;
+  if (usage_terms(lp)) return false;
   if (lp.colocation_weight == 0) return true;
   for (std::size_t i = 0; i < lp.items.size(); ++i)
     if (!lp.prefers[i].empty() || !lp.preferred_by[i].empty()) return false;
@@ -131,7 +138,7 @@ std::vector<std::int32_t> greedy_marginal(const LocalProblem& lp) {
       if (counts[i] == 0)
         for (const int k : lp.preferred_by[i]) gain += lp.colocation_weight * counts[k];
       double q = current_q;
-      if (lp.load_spread_weight != 0 || lp.balance_weight != 0) {
+      if (usage_terms(lp)) {
         const auto* d = lp.demand_of(i);
         for (int r = 0; r < lp.dims; ++r) next[r] = used[r] + d[r];
         q = utilisation_cost(lp, next);
@@ -268,8 +275,9 @@ std::vector<double> fit_direction(const LocalProblem& lp, const std::vector<Piec
 }
 
 // A valid lower bound on the value of every answer that hosts something: the node cost,
-// a tangent plane under the (convex) utilisation cost at `reference`, colocation ≥ 0,
-// and the LP relaxation of the rest, bounded along a few surrogate directions.
+// a tangent plane under the (convex) utilisation and overload cost at `reference`,
+// colocation ≥ 0, and the LP relaxation of the rest, bounded along a few surrogate
+// directions.
 double open_lower_bound(const LocalProblem& lp, const std::vector<std::int32_t>& reference, bool quick,
                         std::vector<double>& direction_out) {
   std::vector<double> slope(lp.dims, 0.0);
@@ -289,13 +297,27 @@ double open_lower_bound(const LocalProblem& lp, const std::vector<std::int32_t>&
     }
     if (dims > 0) {
       mean /= dims;
-      constant += utilisation_cost(lp, used);
+      constant += optimizer::utilisation_cost(lp.load_spread_weight, lp.balance_weight, used.data(), lp.capacity.data(), lp.dims);
       for (int r = 0; r < lp.dims; ++r) {
         if (lp.capacity[r] <= 0) continue;
         const double gradient = 2.0 * (lp.load_spread_weight * u[r] + lp.balance_weight * (u[r] - mean)) / dims;
         slope[r] = gradient / static_cast<double>(lp.capacity[r]);  // per unit of resource
         constant -= gradient * u[r];
       }
+    }
+  }
+  if (overloads(lp)) {
+    // A subgradient of the overload term at `reference`: its slope where the usage is
+    // above the soft capacity, flat elsewhere.
+    std::vector<std::int64_t> used(lp.dims, 0);
+    for (std::size_t i = 0; i < reference.size(); ++i)
+      for (int r = 0; r < lp.dims; ++r) used[r] += lp.demand_of(i)[r] * reference[i];
+    constant += overload_cost(lp.overload_weight, used.data(), lp.soft_capacity.data(), lp.capacity.data(), lp.dims);
+    for (int r = 0; r < lp.dims; ++r) {
+      if (lp.capacity[r] <= 0 || used[r] <= lp.soft_capacity[r]) continue;
+      const double gradient = lp.overload_weight / static_cast<double>(lp.capacity[r]);
+      slope[r] += gradient;
+      constant -= gradient * static_cast<double>(used[r]);
     }
   }
   // Earnings per replica after the tangent's slope; the first `running` also save migration.

@@ -10,7 +10,7 @@
 //   // a.lower_bound ≤ the best value any answer could reach (exact when a.exact).
 //
 // The node's cost is the node-separable part of the objective (docs/optimizer.md): the
-// node cost if it hosts anything, the utilisation terms, migration of running replicas,
+// node cost if it hosts anything, the utilisation and overload terms, migration of running replicas,
 // and colocation. Small subproblems are enumerated exactly; larger ones get a greedy answer
 // and an LP-duality bound, so the lower bound is always valid. This is the code each agent
 // runs per round; it has no I/O.
@@ -35,6 +35,10 @@ struct LocalProblem {
   double constant = 0;    // cost paid whatever the answer (replicas that must move)
   double load_spread_weight = 0;
   double balance_weight = 0;
+  // Soft capacity: dims entries, or empty for none; use above it costs overload_weight
+  // per unit of capacity (utilisation.hpp's overload_cost).
+  std::vector<std::int64_t> soft_capacity;
+  double overload_weight = 0;
   double migration_weight = 0;
   double colocation_weight = 0;
   std::vector<std::vector<int>> conflicts;  // per item: items that may not share the node

@@ -14,6 +14,10 @@ LocalProblem build_local_problem(const Instance& instance, std::size_t node) {
   lp.constant = instance.forced_migration(node);
   lp.load_spread_weight = weights.load_spread;
   lp.balance_weight = weights.balance;
+  if (instance.has_overload) {
+    lp.soft_capacity.assign(instance.soft(node), instance.soft(node) + instance.dims);
+    lp.overload_weight = weights.overload;
+  }
   lp.migration_weight = weights.migration;
   lp.colocation_weight = weights.colocation;
   const std::size_t m = candidates.size();

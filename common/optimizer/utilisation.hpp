@@ -2,7 +2,7 @@
 // The utilisation terms of one node's cost, shared by the local subproblem and the primal
 // side so both price a node identically (model::evaluate is the independent reference):
 //   (load_spread · Σ_r u_r² + balance · Σ_r (u_r − ū)²) / R,  u_r = used_r / capacity_r,
-// over the R dimensions with capacity.
+// over the R dimensions with capacity; and the soft capacity's overload term.
 #include <cstdint>
 
 namespace berth::optimizer {
@@ -28,6 +28,18 @@ inline double utilisation_cost(double load_spread_weight, double balance_weight,
     deviation += (u - mean) * (u - mean);
   }
   return (load_spread_weight * squares + balance_weight * deviation) / counted;
+}
+
+// Soft capacity: overload · Σ_r max(0, used_r − soft_r) / capacity_r. Convex and piecewise
+// linear in the usage; `soft` equal to `capacity` never costs.
+inline double overload_cost(double overload_weight, const std::int64_t* used, const std::int64_t* soft,
+                            const std::int64_t* capacity, int dims) {
+  if (overload_weight == 0) return 0;
+  double over = 0;
+  for (int r = 0; r < dims; ++r)
+    if (used[r] > soft[r] && capacity[r] > 0)
+      over += static_cast<double>(used[r] - soft[r]) / static_cast<double>(capacity[r]);
+  return overload_weight * over;
 }
 
 }  // namespace berth::optimizer

@@ -114,7 +114,7 @@ struct Encoder {
       prefers.emplace_back(list.begin(), list.end());
     const std::vector<std::int32_t> unmet(lp.unmet_preferences.begin(),
                                           lp.unmet_preferences.end());
-    header(pk, 16, "subproblem");
+    header(pk, 18, "subproblem");
     field(pk, "solve", m.solve);
     field(pk, "dims", static_cast<std::int64_t>(lp.dims));
     field(pk, "capacity", lp.capacity);
@@ -126,6 +126,8 @@ struct Encoder {
     field(pk, "constant", lp.constant);
     field(pk, "load_spread_weight", lp.load_spread_weight);
     field(pk, "balance_weight", lp.balance_weight);
+    field(pk, "soft_capacity", lp.soft_capacity);
+    field(pk, "overload_weight", lp.overload_weight);
     field(pk, "migration_weight", lp.migration_weight);
     field(pk, "colocation_weight", lp.colocation_weight);
     put(pk, "conflicts");
@@ -376,6 +378,8 @@ Result<Message> decode_subproblem(Fields &f) {
   f.read("constant", lp.constant, to_weight);
   f.read("load_spread_weight", lp.load_spread_weight, to_weight);
   f.read("balance_weight", lp.balance_weight, to_weight);
+  f.read("soft_capacity", lp.soft_capacity, list_of<std::int64_t>(to_count));
+  f.read("overload_weight", lp.overload_weight, to_weight);
   f.read("migration_weight", lp.migration_weight, to_weight);
   f.read("colocation_weight", lp.colocation_weight, to_weight);
   f.read("conflicts", conflicts,
@@ -393,6 +397,7 @@ Result<Message> decode_subproblem(Fields &f) {
   lp.dims = static_cast<int>(dims);
   for (const std::string &problem :
        {checked_size(lp.capacity.size(), lp.dims, "capacity"),
+        lp.soft_capacity.empty() ? std::string() : checked_size(lp.soft_capacity.size(), lp.dims, "soft_capacity"),
         checked_size(limit.size(), items, "limit"),
         checked_size(running.size(), items, "running"),
         checked_size(lp.demand.size(), items * lp.dims, "demand"),

@@ -1,4 +1,5 @@
 // Reading the cluster file: the nodes, their capacity, labels, taints and what runs there.
+#include <algorithm>
 #include <map>
 
 #include "common/spec/documents.hpp"
@@ -9,7 +10,8 @@ namespace berth::spec {
 namespace {
 
 const std::vector<std::string_view> kTopKeys = {"nodes"};
-const std::vector<std::string_view> kNodeKeys = {"name", "labels", "capacity", "taints", "cost", "running", "state"};
+const std::vector<std::string_view> kNodeKeys = {"name",  "labels",  "capacity", "soft_capacity",
+                                                 "taints", "cost", "running",  "state"};
 
 std::optional<model::NodeState> node_state(std::string_view text) {
   if (text == "ready") return model::NodeState::ready;
@@ -25,6 +27,20 @@ void read_running(const Field& field, const std::string& where, YamlReader& read
     const auto count = reader.int32(entry, "running count of " + quoted(entry.name) + " on " + where, 0);
     if (!count) continue;
     spec.running.push_back(RunningSpec{NameRef{entry.name, reader.at(entry.key)}, *count});
+  }
+}
+
+// A soft capacity names resources of the node's capacity, each no more than it.
+void check_soft_capacity(const Field& field, const std::string& where, YamlReader& reader, const NodeSpec& spec) {
+  for (const ResourceAmount& soft : spec.soft_capacity) {
+    const auto hard = std::find_if(spec.capacity.begin(), spec.capacity.end(),
+                                   [&](const ResourceAmount& amount) { return amount.name == soft.name; });
+    if (hard == spec.capacity.end()) {
+      reader.error(field, "soft_capacity of " + where + " names " + soft.name + ", which its capacity does not have");
+    } else if (soft.amount > hard->amount) {
+      reader.error(field, "soft_capacity " + soft.name + " of " + where + " (" + std::to_string(soft.amount) +
+                              ") is more than its capacity (" + std::to_string(hard->amount) + ")");
+    }
   }
 }
 
@@ -72,6 +88,9 @@ NodeSpec read_node(const Field& item, YamlReader& reader) {
         }
         spec.capacity = std::move(*capacity);
       }
+    } else if (field.name == "soft_capacity") {
+      if (auto soft = reader.quantities(field, "soft_capacity of " + where, YamlReader::Amounts::capacity))
+        spec.soft_capacity = std::move(*soft);
     } else if (field.name == "taints") {
       spec.node.taints = read_taint_list(field, "taint", "on", where, reader);
     } else if (field.name == "cost") {
@@ -88,6 +107,7 @@ NodeSpec read_node(const Field& item, YamlReader& reader) {
       }
     }
   }
+  if (const Field* soft = YamlReader::find(*fields, "soft_capacity")) check_soft_capacity(*soft, where, reader, spec);
   return spec;
 }
 

@@ -23,8 +23,9 @@ struct RunningSpec {
 };
 
 struct NodeSpec {
-  model::Node node;  // everything but capacity and running
+  model::Node node;  // everything but capacity, soft capacity and running
   std::vector<ResourceAmount> capacity;
+  std::vector<ResourceAmount> soft_capacity;  // the resources it names; the others have none
   std::vector<RunningSpec> running;
   Location location;
 };

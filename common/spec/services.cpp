@@ -17,8 +17,8 @@ const std::vector<std::string_view> kServiceKeys = {
 const std::vector<std::string_view> kSpreadKeys = {"key", "max_skew", "min_domains"};
 const std::vector<std::string_view> kAffinityKeys = {"key", "operator", "values"};
 const std::vector<std::string_view> kRolloutKeys = {"max_concurrent"};
-const std::vector<std::string_view> kObjectiveKeys = {"strategy",    "migration_cost", "node_cost", "load_spread",
-                                                      "balance",     "colocation",     "unplaced_penalty"};
+const std::vector<std::string_view> kObjectiveKeys = {"strategy",   "migration_cost", "node_cost",       "load_spread",
+                                                      "balance",    "overload_cost",  "colocation",      "unplaced_penalty"};
 
 constexpr int kMaxPort = 65535;
 
@@ -258,7 +258,8 @@ void read_objective(const Field& field, YamlReader& reader, model::Objective& ob
   model::Weights& w = objective.weights;
   const std::pair<std::string_view, double*> weights[] = {
       {"migration_cost", &w.migration}, {"node_cost", &w.node_cost}, {"load_spread", &w.load_spread},
-      {"balance", &w.balance},          {"colocation", &w.colocation}, {"unplaced_penalty", &w.unplaced}};
+      {"balance", &w.balance},          {"overload_cost", &w.overload}, {"colocation", &w.colocation},
+      {"unplaced_penalty", &w.unplaced}};
   for (const auto& [name, target] : weights) {
     const Field* weight = YamlReader::find(*fields, name);
     if (weight == nullptr) continue;

@@ -162,6 +162,16 @@ model::Problem assemble(const ClusterSpec& cluster, const ServicesSpec& services
   for (const NodeSpec& spec : cluster.nodes) {
     problem.nodes.push_back(spec.node);
     problem.nodes.back().capacity = to_vector(spec.capacity, problem.resources);
+    if (!spec.soft_capacity.empty()) {
+      // Resources it does not name keep their capacity: no soft threshold there.
+      auto& soft = problem.nodes.back().soft_capacity;
+      soft = problem.nodes.back().capacity;
+      for (const ResourceAmount& amount : spec.soft_capacity) {
+        const auto it = std::find(problem.resources.begin(), problem.resources.end(), amount.name);
+        if (it == problem.resources.end()) continue;  // reported by check_soft_capacity
+        soft[static_cast<std::size_t>(it - problem.resources.begin())] = amount.amount;
+      }
+    }
   }
 
   const NameResolver resolver(services);
@@ -181,9 +191,13 @@ ClusterSpec cluster_spec_of(const model::Problem& cluster, const ServicesSpec& s
     NodeSpec spec;
     spec.node = node;
     spec.node.capacity.clear();
+    spec.node.soft_capacity.clear();
     spec.node.running.clear();
     for (std::size_t r = 0; r < cluster.resources.size() && r < node.capacity.size(); ++r)
       spec.capacity.push_back(ResourceAmount{cluster.resources[r], node.capacity[r]});
+    for (std::size_t r = 0; r < cluster.resources.size() && r < node.soft_capacity.size(); ++r)
+      if (node.soft_capacity[r] < node.capacity[r])
+        spec.soft_capacity.push_back(ResourceAmount{cluster.resources[r], node.soft_capacity[r]});
     for (const model::ServiceCount& running : node.running) {
       if (running.service.value >= cluster.services.size()) continue;
       const std::string& name = cluster.services[running.service.value].name;

@@ -172,6 +172,7 @@ void print_terms(std::ostream& out, const SolveReport& report) {
               {{"node_cost", trimmed(terms.node_cost, 4)},
                {"load_spread", trimmed(terms.load_spread, 4)},
                {"balance", trimmed(terms.balance, 4)},
+               {"overload", trimmed(terms.overload, 4)},
                {"migration", trimmed(terms.migration, 4)},
                {"colocation", trimmed(terms.colocation, 4)},
                {"unplaced", trimmed(terms.unplaced, 4)}},
@@ -287,8 +288,9 @@ nlohmann::ordered_json to_json(const SolveReport& report) {
 
   const auto& terms = solution.terms;
   json["terms"] = {{"node_cost", terms.node_cost},   {"load_spread", terms.load_spread},
-                   {"balance", terms.balance},       {"migration", terms.migration},
-                   {"colocation", terms.colocation}, {"unplaced", terms.unplaced}};
+                   {"balance", terms.balance},       {"overload", terms.overload},
+                   {"migration", terms.migration},   {"colocation", terms.colocation},
+                   {"unplaced", terms.unplaced}};
 
   Json nodes = Json::array();
   for (std::uint32_t n = 0; n < problem.nodes.size(); ++n) {

@@ -14,6 +14,11 @@ class NodeBuilder {
   explicit NodeBuilder(std::string name) { node_.name = std::move(name); node_.capacity = {4000, 8 * model::kGiB}; }
   NodeBuilder& cpu(std::int64_t millis) { node_.capacity[0] = millis; return *this; }
   NodeBuilder& memory_gib(std::int64_t gib) { node_.capacity[1] = gib * model::kGiB; return *this; }
+  NodeBuilder& soft_cpu(std::int64_t millis) {
+    node_.soft_capacity = node_.capacity;
+    node_.soft_capacity[0] = millis;
+    return *this;
+  }
   NodeBuilder& label(const std::string& key, const std::string& value) { node_.labels[key] = value; return *this; }
   NodeBuilder& taint(const std::string& taint) { node_.taints.push_back(taint); return *this; }
   NodeBuilder& cost(double cost) { node_.cost = cost; return *this; }

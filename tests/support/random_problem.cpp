@@ -59,6 +59,18 @@ model::SpreadRule random_spread(Rng& rng, int most_skew) {
   return rule;
 }
 
+// A quarter of the problems: soft capacities of 50–90% of cpu and memory on most nodes,
+// at an overload weight from mild to dominant.
+void add_soft_capacity(Rng& rng, model::Problem& problem) {
+  if (!rng.chance(0.25)) return;
+  problem.objective.weights.overload = rng.pick(std::vector<double>{0.5, 2.0, 10.0});
+  for (auto& node : problem.nodes) {
+    if (rng.chance(0.2)) continue;
+    node.soft_capacity = node.capacity;
+    for (std::size_t r = 0; r < 2; ++r) node.soft_capacity[r] = node.capacity[r] * rng.between(5, 9) / 10;
+  }
+}
+
 model::Strategy random_strategy(Rng& rng) {
   switch (rng.between(0, 2)) {
     case 0: return model::Strategy::binpack;
@@ -168,6 +180,7 @@ model::Problem random_tiny_problem(std::uint64_t seed) {
   problem.objective.weights = model::default_weights(strategy);
   problem.objective.weights.migration = rng.pick(std::vector<double>{0.0, 0.5, 1.0, 2.0, 5.0});
   problem.objective.weights.colocation = rng.pick(std::vector<double>{0.0, 0.1, 0.5, 2.0});
+  add_soft_capacity(rng, problem);
   return problem;
 }
 
@@ -280,6 +293,7 @@ model::Problem random_medium_problem(std::uint64_t seed, const MediumShape& shap
   problem.objective.weights = model::default_weights(strategy);
   problem.objective.weights.migration = rng.pick(std::vector<double>{0.0, 0.5, 1.0, 5.0});
   problem.objective.weights.colocation = rng.pick(std::vector<double>{0.0, 0.1, 1.0});
+  add_soft_capacity(rng, problem);
   return problem;
 }
 
@@ -289,7 +303,7 @@ std::string describe(const model::Problem& problem) {
   const char* strategy = problem.objective.strategy == model::Strategy::binpack  ? "binpack"
                          : problem.objective.strategy == model::Strategy::spread ? "spread"
                                                                                  : "balanced";
-  out << "strategy " << strategy << " weights{node_cost=" << w.node_cost << " load_spread=" << w.load_spread
+  out << "strategy " << strategy << " weights{node_cost=" << w.node_cost << " overload=" << w.overload << " load_spread=" << w.load_spread
       << " balance=" << w.balance << " migration=" << w.migration << " colocation=" << w.colocation
       << " unplaced=" << w.unplaced << "} resources[";
   for (std::size_t r = 0; r < problem.resources.size(); ++r) out << (r ? "," : "") << problem.resources[r];
@@ -309,8 +323,9 @@ std::string describe(const model::Problem& problem) {
     const char* state = node.state == model::NodeState::ready      ? "ready"
                         : node.state == model::NodeState::cordoned ? "cordoned"
                                                                    : "lost";
-    out << "  node " << node.name << " " << state << " cost=" << node.cost << " cap=" << amounts(node.capacity)
-        << " labels{";
+    out << "  node " << node.name << " " << state << " cost=" << node.cost << " cap=" << amounts(node.capacity);
+    if (!node.soft_capacity.empty()) out << " soft=" << amounts(node.soft_capacity);
+    out << " labels{";
     for (const auto& [k, v] : node.labels) out << k << "=" << v << " ";
     out << "} taints[";
     for (const auto& taint : node.taints) out << taint << " ";

@@ -101,6 +101,10 @@ TEST(LocalSolver, HeuristicBoundNeverExceedsTheEnumeratedOptimum) {
     auto lp = a_local_problem(pick(4, 16), pick(4, 16), pick(0, 8) / 2.0, items);
     if (seed % 3 == 0) lp.load_spread_weight = 2.0;
     if (seed % 5 == 0) lp.balance_weight = 1.5;
+    if (seed % 2 == 0) {
+      lp.soft_capacity = {lp.capacity[0] * pick(3, 9) / 10, lp.capacity[1] * pick(3, 9) / 10};
+      lp.overload_weight = pick(1, 8) / 2.0;
+    }
     if (seed % 4 == 0 && item_count > 1) {
       lp.conflicts[0].push_back(1);
       lp.conflicts[1].push_back(0);

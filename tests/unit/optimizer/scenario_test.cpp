@@ -104,6 +104,23 @@ TEST(Scenario, MinDomainsBeyondTheEligibleZonesLeavesReplicasUnplacedAndSaysWhy)
       << solution.unplaced[0].reason;
 }
 
+// Four replicas of 1 cpu on 4-cpu nodes with soft capacity 2 cpu: packing them on one node
+// costs 1 node + overload · (4 − 2) / 4, splitting them 2 nodes and no overload.
+TEST(Scenario, SoftCapacitySplitsReplicasWhenOverloadCostsMoreThanANode) {
+  for (const double overload : {0.5, 10.0}) {
+    SCOPED_TRACE("overload " + std::to_string(overload));
+    auto problem = a_problem({a_node("n1").cpu(4000).soft_cpu(2000), a_node("n2").cpu(4000).soft_cpu(2000)},
+                             {a_service("web").replicas(4).cpu(1000)});
+    problem.objective.weights.overload = overload;
+    const auto solution = solve(problem);
+    expect_valid(problem, solution);
+    const bool split = on(solution, 0, 0) == 2 && on(solution, 1, 0) == 2;
+    EXPECT_EQ(split, overload > 2) << on(solution, 0, 0) << " + " << on(solution, 1, 0);
+    EXPECT_DOUBLE_EQ(solution.terms.overload, split ? 0.0 : overload * 0.5);
+    EXPECT_LE(solution.lower_bound, solution.objective + 1e-9);
+  }
+}
+
 TEST(Scenario, HigherPriorityWinsTheOnlyRoomAndTheOtherIsUnplacedWithAReason) {
   const auto problem = a_problem({a_node("n1").cpu(1000)},
                                  {a_service("batch").cpu(1000).priority(0), a_service("api").cpu(1000).priority(3)});

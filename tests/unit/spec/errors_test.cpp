@@ -97,6 +97,20 @@ TEST(SpecErrors, NegativeNumbersAreRejected) {
             "cluster.yaml:4:20: running count of 'web' on node 'n1' must not be negative, got -1");
 }
 
+TEST(SpecErrors, SoftCapacityMustNameResourcesOfTheCapacityWithinIt) {
+  const std::string head = "nodes:\n  - name: n1\n    capacity: {cpu: 4, memory: 1Gi}\n    ";
+  EXPECT_EQ(cluster_errors(head + "soft_capacity: {cpu: 6}\n"),
+            "cluster.yaml:4:20: soft_capacity cpu of node 'n1' (6000) is more than its capacity (4000)");
+  EXPECT_EQ(cluster_errors(head + "soft_capacity: {gpu: 1}\n"),
+            "cluster.yaml:4:20: soft_capacity of node 'n1' names gpu, which its capacity does not have");
+  EXPECT_EQ(cluster_errors(head + "soft_capacity: {cpu: 2x}\n"),
+            "cluster.yaml:4:26: bad quantity '2x' for cpu: unknown suffix 'x' (use m, k, M, G, T, P, E, Ki, Mi, Gi, Ti or Pi)");
+  EXPECT_EQ(cluster_errors(head + "soft_capacty: {cpu: 2}\n"),
+            "cluster.yaml:4:5: unknown key 'soft_capacty' in node 'n1' (did you mean 'soft_capacity'?)");
+  EXPECT_EQ(services_errors("services:\n  web:\n    image: x\nobjective: {overload_cost: -1}\n"),
+            "services.yaml:4:28: overload_cost of objective must not be negative, got -1");
+}
+
 TEST(SpecErrors, NumbersBeyondIntAreRejected) {
   EXPECT_EQ(services_errors("services:\n  web:\n    image: x\n    replicas: 3000000000\n"),
             "services.yaml:4:15: replicas of service 'web' must be at most 2147483647, got 3000000000");

@@ -17,6 +17,7 @@ nodes:
   - name: n1
     labels: {zone: a, disk: ssd}
     capacity: {cpu: 16, memory: 64Gi, gpu: 1}
+    soft_capacity: {cpu: 12}
     taints: ["dedicated=db:NoSchedule", "maintenance:PreferNoSchedule"]
     cost: 2.5
     running: {web: 2}
@@ -30,6 +31,7 @@ nodes:
   EXPECT_EQ(n1.labels, (model::Labels{{"disk", "ssd"}, {"zone", "a"}}));
   EXPECT_EQ(problem.resources, (std::vector<std::string>{"cpu", "memory", "gpu"}));
   EXPECT_EQ(n1.capacity, (std::vector<std::int64_t>{16000, 64 * model::kGiB, 1000}));
+  EXPECT_EQ(n1.soft_capacity, (std::vector<std::int64_t>{12000, 64 * model::kGiB, 1000})) << "unnamed: at capacity";
   EXPECT_EQ(n1.taints, (std::vector<std::string>{"dedicated=db:NoSchedule", "maintenance:PreferNoSchedule"}));
   EXPECT_DOUBLE_EQ(n1.cost, 2.5);
   EXPECT_EQ(n1.state, model::NodeState::cordoned);
@@ -39,6 +41,13 @@ nodes:
   EXPECT_DOUBLE_EQ(n2.cost, 1.0);
   EXPECT_EQ(n2.state, model::NodeState::ready);
   EXPECT_TRUE(n2.labels.empty());
+  EXPECT_TRUE(n2.soft_capacity.empty());
+}
+
+TEST(ParseProblem, ReadsTheOverloadWeight) {
+  const auto problem = parsed(kCluster, "services:\n  web:\n    image: x\nobjective: {overload_cost: 4.5}\n");
+  EXPECT_DOUBLE_EQ(problem.objective.weights.overload, 4.5);
+  EXPECT_DOUBLE_EQ(parsed(kCluster, "services:\n  web:\n    image: x\n").objective.weights.overload, 1.0);
 }
 
 TEST(ParseProblem, ReadsEveryServiceField) {
