@@ -129,6 +129,27 @@ MipResult solve_mip(const model::Problem& problem, const MipOptions& options) {
       program.row(load, -kInfinity, 0);
     }
   }
+  // free ratio: f ≥ ratio · free_per − free_keep on every node not lost, free shares of
+  // capacity, paid at the rule's weight.
+  for (std::size_t n = 0; n < nodes; ++n) {
+    const model::Node& node = problem.nodes[n];
+    if (node.state == model::NodeState::lost) continue;
+    for (const model::FreeRatioRule& rule : problem.objective.free_ratio) {
+      const auto a = static_cast<std::size_t>(rule.per);
+      const auto b = static_cast<std::size_t>(rule.keep);
+      if (node.capacity[a] <= 0 || node.capacity[b] <= 0) continue;
+      const double cap_a = static_cast<double>(node.capacity[a]);
+      const double cap_b = static_cast<double>(node.capacity[b]);
+      std::vector<std::pair<int, double>> row = {{program.column(0, kInfinity, rule.weight, false), 1.0}};
+      for (std::size_t s = 0; s < services; ++s) {
+        if (x[s][n] < 0) continue;
+        const double coefficient = rule.ratio * static_cast<double>(problem.services[s].request[a]) / cap_a -
+                                   static_cast<double>(problem.services[s].request[b]) / cap_b;
+        if (coefficient != 0) row.emplace_back(x[s][n], coefficient);
+      }
+      program.row(row, rule.ratio - 1.0, kInfinity);
+    }
+  }
   // avoid: z[s][n] = 1 when s may run on n.
   const auto conflicts = model::avoid_conflicts(problem);
   std::map<std::pair<std::size_t, std::size_t>, int> z;

@@ -12,6 +12,7 @@
 //   u[s] ≥ 0                     unplaced; Σ_n x[s][n] + u[s] = replicas[s]
 //   Σ_s request[s][r]·x[s][n] ≤ capacity[n][r]·y[n]                   capacity
 //   o[n][r] ≥ (Σ_s request[s][r]·x[s][n] − soft[n][r]) / capacity[n][r] overload
+//   f[n][k] ≥ ratio_k · free_per[n] − free_keep[n] (shares of capacity)  free ratio
 //   x[s][n] ≤ limit·z[s][n], z[s][n] + z[t][n] ≤ 1 for s avoiding t    avoid
 //   Σ_{n∈d} x[s][n] − Σ_{n∈e} x[s][n] ≤ max_skew for domains d ≠ e      spread
 //   o[s][d] ≤ Σ_{n∈d} x[s][n], Σ_d o ≥ min_domains·w[s],
@@ -19,7 +20,7 @@
 //   m[s][n] ≥ running[s][n] − x[s][n]                                    migration
 //   q[s][t][n] ≥ x[s][n] − limit·p[t][n], p[t][n] ≤ x[t][n]              colocation (prefer)
 //   minimise node_cost·Σ cost_n·y[n] + unplaced·Σ (1+priority_s)·u[s] + migration·Σ m
-//            + colocation·Σ q + overload·Σ o
+//            + colocation·Σ q + overload·Σ o + Σ_k weight_k·Σ_n f[n][k]
 // The quadratic utilisation terms (load_spread, balance) are not linear: problems that
 // weigh them are answered MipStatus::unsupported.
 #include <string>

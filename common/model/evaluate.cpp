@@ -74,6 +74,17 @@ ObjectiveTerms evaluate(const Problem& problem, const Placement& placement) {
       for (const ServiceId t : problem.service(sc.service).prefer)
         if (placement.count(id, t) == 0) terms.colocation += w.colocation * sc.count;
     }
+    if (node.state != NodeState::lost && !problem.objective.free_ratio.empty()) {
+      const auto used = node_usage(problem, placement, id);
+      for (const FreeRatioRule& rule : problem.objective.free_ratio) {
+        const auto a = static_cast<std::size_t>(rule.per);
+        const auto b = static_cast<std::size_t>(rule.keep);
+        if (node.capacity[a] <= 0 || node.capacity[b] <= 0) continue;
+        const double free_a = static_cast<double>(node.capacity[a] - used[a]) / static_cast<double>(node.capacity[a]);
+        const double free_b = static_cast<double>(node.capacity[b] - used[b]) / static_cast<double>(node.capacity[b]);
+        terms.free_ratio += rule.weight * std::max(0.0, rule.ratio * free_a - free_b);
+      }
+    }
     if (node.state != NodeState::lost)
       for (const auto& sc : node.running)
         terms.migration += w.migration * std::max(0, sc.count - placement.count(id, sc.service));

@@ -14,10 +14,13 @@ struct ObjectiveTerms {
   double load_spread = 0;
   double balance = 0;
   double overload = 0;
+  double free_ratio = 0;
   double migration = 0;
   double colocation = 0;
   double unplaced = 0;
-  double total() const { return node_cost + load_spread + balance + overload + migration + colocation + unplaced; }
+  double total() const {
+    return node_cost + load_spread + balance + overload + free_ratio + migration + colocation + unplaced;
+  }
 };
 
 // Weighted terms of `placement`. Raw counts behind them are in PlacementStats.

@@ -96,6 +96,19 @@ struct Service {
   std::vector<int> ports{};
 };
 
+// Keep the free share of resource `keep` at least `ratio` times the free share of
+// resource `per` on every node that is not lost, so that what is left stays usable
+// (ROADEF's balance cost: memory free for the cpu that is free). Shares are of the node's
+// capacity; each share short costs `weight`:
+//   weight · max(0, ratio · free_per − free_keep)
+struct FreeRatioRule {
+  int per = 0;   // resource index
+  int keep = 1;  // resource index
+  double ratio = 1.0;
+  double weight = 1.0;
+  auto operator<=>(const FreeRatioRule&) const = default;
+};
+
 enum class Strategy { binpack, spread, balanced };
 
 // The objective is a weighted sum of node-separable terms (see docs/model.md):
@@ -103,6 +116,7 @@ enum class Strategy { binpack, spread, balanced };
 //   load_spread   · Σ_n Σ_r u_{n,r}²            (u = used / capacity; spreads load)
 //   balance       · Σ_n Σ_r (u_{n,r} − ū_n)²      (uses a node's dimensions evenly)
 //   overload      · Σ_n Σ_r max(0, used_{n,r} − soft_{n,r}) / capacity_{n,r}   (soft capacity)
+//   free ratio rules (FreeRatioRule), each with its own weight
 //   migration     · replicas moved away from where they run now
 //   colocation    · replicas of s on a node without any replica of a service s prefers
 //   unplaced      · Σ_s unplaced_s · (1 + priority_s)
@@ -121,6 +135,7 @@ Weights default_weights(Strategy strategy);
 struct Objective {
   Strategy strategy = Strategy::binpack;
   Weights weights = default_weights(Strategy::binpack);
+  std::vector<FreeRatioRule> free_ratio{};
 };
 
 struct Rollout {

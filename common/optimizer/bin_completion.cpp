@@ -630,7 +630,9 @@ bool bin_packing_case(const Instance& inst) {
   const model::Problem& problem = *inst.problem;
   const model::Weights& w = problem.objective.weights;
   if (inst.class_members.size() != 1 || inst.node_count() == 0) return false;
-  if (w.load_spread != 0 || w.balance != 0 || inst.has_overload || inst.node_cost[0] <= 0) return false;
+  if (w.load_spread != 0 || w.balance != 0 || inst.has_overload || !problem.objective.free_ratio.empty() ||
+      inst.node_cost[0] <= 0)
+    return false;
   if (!inst.class_running[0].empty()) return false;
   for (const model::Node& node : problem.nodes)
     if (node.state != model::NodeState::ready || !node.running.empty()) return false;

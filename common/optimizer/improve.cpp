@@ -230,7 +230,8 @@ void improve(WorkingPlacement& wp, const ImproveOptions& options) {
   const auto& w = inst.problem->objective.weights;
   const bool closes_nodes = any_positive(inst.node_cost);
   const bool shifts_pay =
-      w.load_spread != 0 || w.balance != 0 || inst.has_overload || w.colocation != 0 || w.migration != 0;
+      w.load_spread != 0 || w.balance != 0 || inst.has_overload || !inst.problem->objective.free_ratio.empty() ||
+      w.colocation != 0 || w.migration != 0;
   Search search(wp, options);
   for (int pass = 0; pass < 8 && !search.exhausted(); ++pass) {
     const double before = wp.objective();

@@ -15,11 +15,14 @@ constexpr std::size_t kMissesBeforeFull = 256;
 bool overloads(const LocalProblem& lp) { return lp.overload_weight != 0 && !lp.soft_capacity.empty(); }
 
 // Whether the node's cost has terms beyond linear ones in its usage.
-bool usage_terms(const LocalProblem& lp) { return lp.load_spread_weight != 0 || lp.balance_weight != 0 || overloads(lp); }
+bool usage_terms(const LocalProblem& lp) {
+  return lp.load_spread_weight != 0 || lp.balance_weight != 0 || overloads(lp) || !lp.free_ratio.empty();
+}
 
 double utilisation_cost(const LocalProblem& lp, const std::vector<std::int64_t>& used) {
   double cost = optimizer::utilisation_cost(lp.load_spread_weight, lp.balance_weight, used.data(), lp.capacity.data(), lp.dims);
   if (overloads(lp)) cost += overload_cost(lp.overload_weight, used.data(), lp.soft_capacity.data(), lp.capacity.data(), lp.dims);
+  if (!lp.free_ratio.empty()) cost += free_ratio_cost(lp.free_ratio, used.data(), lp.capacity.data());
   return cost;
 }
 
@@ -320,6 +323,29 @@ double open_lower_bound(const LocalProblem& lp, const std::vector<std::int32_t>&
       constant -= gradient * static_cast<double>(used[r]);
     }
   }
+  if (!lp.free_ratio.empty()) {
+    // The same for each free ratio rule short at `reference`: more use of `per` frees
+    // less of it (cheaper), more use of `keep` costs.
+    std::vector<std::int64_t> used(lp.dims, 0);
+    for (std::size_t i = 0; i < reference.size(); ++i)
+      for (int r = 0; r < lp.dims; ++r) used[r] += lp.demand_of(i)[r] * reference[i];
+    constant += free_ratio_cost(lp.free_ratio, used.data(), lp.capacity.data());
+    for (const auto& rule : lp.free_ratio) {
+      const auto a = static_cast<std::size_t>(rule.per);
+      const auto b = static_cast<std::size_t>(rule.keep);
+      if (lp.capacity[a] <= 0 || lp.capacity[b] <= 0) continue;
+      const double cap_a = static_cast<double>(lp.capacity[a]);
+      const double cap_b = static_cast<double>(lp.capacity[b]);
+      const double short_by = rule.ratio * static_cast<double>(lp.capacity[a] - used[a]) / cap_a -
+                              static_cast<double>(lp.capacity[b] - used[b]) / cap_b;
+      if (short_by <= 0) continue;
+      const double slope_a = -rule.weight * rule.ratio / cap_a;
+      const double slope_b = rule.weight / cap_b;
+      slope[a] += slope_a;
+      slope[b] += slope_b;
+      constant -= slope_a * static_cast<double>(used[a]) + slope_b * static_cast<double>(used[b]);
+    }
+  }
   // Earnings per replica after the tangent's slope; the first `running` also save migration.
   std::vector<Piece> pieces;
   for (std::size_t i = 0; i < lp.items.size(); ++i) {
@@ -406,7 +432,9 @@ double local_cost(const LocalProblem& lp, const std::vector<std::int32_t>& count
   }
   for (int r = 0; r < lp.dims; ++r)
     if (used[r] > lp.capacity[r]) return kInfinity;
-  if (any) cost += lp.fixed_cost + utilisation_cost(lp, used);
+  // At no usage only the free ratio rules can cost: they count on an empty node too.
+  cost += utilisation_cost(lp, used);
+  if (any) cost += lp.fixed_cost;
   return cost;
 }
 

@@ -17,6 +17,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/model/problem.hpp"
+
 namespace berth::optimizer {
 
 struct LocalItem {
@@ -39,6 +41,8 @@ struct LocalProblem {
   // per unit of capacity (utilisation.hpp's overload_cost).
   std::vector<std::int64_t> soft_capacity;
   double overload_weight = 0;
+  // Paid whatever the node hosts (an empty node's free shares count too).
+  std::vector<model::FreeRatioRule> free_ratio;
   double migration_weight = 0;
   double colocation_weight = 0;
   std::vector<std::vector<int>> conflicts;  // per item: items that may not share the node

@@ -14,6 +14,7 @@ LocalProblem build_local_problem(const Instance& instance, std::size_t node) {
   lp.constant = instance.forced_migration(node);
   lp.load_spread_weight = weights.load_spread;
   lp.balance_weight = weights.balance;
+  if (instance.problem->nodes[node].state != model::NodeState::lost) lp.free_ratio = instance.problem->objective.free_ratio;
   if (instance.has_overload) {
     lp.soft_capacity.assign(instance.soft(node), instance.soft(node) + instance.dims);
     lp.overload_weight = weights.overload;

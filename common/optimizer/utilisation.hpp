@@ -2,8 +2,13 @@
 // The utilisation terms of one node's cost, shared by the local subproblem and the primal
 // side so both price a node identically (model::evaluate is the independent reference):
 //   (load_spread · Σ_r u_r² + balance · Σ_r (u_r − ū)²) / R,  u_r = used_r / capacity_r,
-// over the R dimensions with capacity; and the soft capacity's overload term.
+// over the R dimensions with capacity; the soft capacity's overload term; and free ratio
+// rules.
+#include <algorithm>
 #include <cstdint>
+#include <vector>
+
+#include "common/model/problem.hpp"
 
 namespace berth::optimizer {
 
@@ -40,6 +45,22 @@ inline double overload_cost(double overload_weight, const std::int64_t* used, co
     if (used[r] > soft[r] && capacity[r] > 0)
       over += static_cast<double>(used[r] - soft[r]) / static_cast<double>(capacity[r]);
   return overload_weight * over;
+}
+
+// Free ratio rules (model::FreeRatioRule): Σ weight · max(0, ratio · free_per − free_keep),
+// free shares of capacity; convex and piecewise linear in the usage.
+inline double free_ratio_cost(const std::vector<model::FreeRatioRule>& rules, const std::int64_t* used,
+                              const std::int64_t* capacity) {
+  double cost = 0;
+  for (const auto& rule : rules) {
+    const auto a = static_cast<std::size_t>(rule.per);
+    const auto b = static_cast<std::size_t>(rule.keep);
+    if (capacity[a] <= 0 || capacity[b] <= 0) continue;
+    const double free_a = static_cast<double>(capacity[a] - used[a]) / static_cast<double>(capacity[a]);
+    const double free_b = static_cast<double>(capacity[b] - used[b]) / static_cast<double>(capacity[b]);
+    cost += rule.weight * std::max(0.0, rule.ratio * free_a - free_b);
+  }
+  return cost;
 }
 
 }  // namespace berth::optimizer

@@ -134,6 +134,9 @@ double WorkingPlacement::node_cost(std::size_t node) const {
   const auto& w = instance_->problem->objective.weights;
   double cost = instance_->forced_migration(node);
   for (const auto& c : instance_->running(node)) cost += w.migration * std::max(0, c.running - count(node, c.service));
+  const auto& problem = *instance_->problem;
+  if (!problem.objective.free_ratio.empty() && problem.nodes[node].state != model::NodeState::lost)
+    cost += free_ratio_cost(problem.objective.free_ratio, used_resources(node), instance_->cap(node));
   const auto& hosted = hosted_[node];
   if (hosted.empty()) return cost;
   cost += instance_->node_cost[node];

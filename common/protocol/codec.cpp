@@ -114,7 +114,7 @@ struct Encoder {
       prefers.emplace_back(list.begin(), list.end());
     const std::vector<std::int32_t> unmet(lp.unmet_preferences.begin(),
                                           lp.unmet_preferences.end());
-    header(pk, 18, "subproblem");
+    header(pk, 20, "subproblem");
     field(pk, "solve", m.solve);
     field(pk, "dims", static_cast<std::int64_t>(lp.dims));
     field(pk, "capacity", lp.capacity);
@@ -128,6 +128,14 @@ struct Encoder {
     field(pk, "balance_weight", lp.balance_weight);
     field(pk, "soft_capacity", lp.soft_capacity);
     field(pk, "overload_weight", lp.overload_weight);
+    std::vector<std::int32_t> ratio_resources;
+    std::vector<double> ratio_values;
+    for (const auto &rule : lp.free_ratio) {
+      ratio_resources.insert(ratio_resources.end(), {rule.per, rule.keep});
+      ratio_values.insert(ratio_values.end(), {rule.ratio, rule.weight});
+    }
+    field(pk, "free_ratio_resources", ratio_resources);
+    field(pk, "free_ratio_values", ratio_values);
     field(pk, "migration_weight", lp.migration_weight);
     field(pk, "colocation_weight", lp.colocation_weight);
     put(pk, "conflicts");
@@ -380,6 +388,10 @@ Result<Message> decode_subproblem(Fields &f) {
   f.read("balance_weight", lp.balance_weight, to_weight);
   f.read("soft_capacity", lp.soft_capacity, list_of<std::int64_t>(to_count));
   f.read("overload_weight", lp.overload_weight, to_weight);
+  std::vector<std::int32_t> ratio_resources;
+  std::vector<double> ratio_values;
+  f.read("free_ratio_resources", ratio_resources, list_of<std::int32_t>(to_count32));
+  f.read("free_ratio_values", ratio_values, list_of<double>(to_weight));
   f.read("migration_weight", lp.migration_weight, to_weight);
   f.read("colocation_weight", lp.colocation_weight, to_weight);
   f.read("conflicts", conflicts,
@@ -395,6 +407,14 @@ Result<Message> decode_subproblem(Fields &f) {
   if (!f.ok())
     return Error{ErrorCode::decode, f.error()};
   lp.dims = static_cast<int>(dims);
+  if (ratio_resources.size() != ratio_values.size() || ratio_resources.size() % 2 != 0)
+    f.fail("free_ratio_resources and free_ratio_values must both hold 2 entries per rule");
+  for (std::size_t k = 0; f.ok() && k < ratio_resources.size(); k += 2) {
+    if (ratio_resources[k] >= lp.dims || ratio_resources[k + 1] >= lp.dims)
+      f.fail("free_ratio rule " + std::to_string(k / 2) + " names a resource beyond dims");
+    else
+      lp.free_ratio.push_back({ratio_resources[k], ratio_resources[k + 1], ratio_values[k], ratio_values[k + 1]});
+  }
   for (const std::string &problem :
        {checked_size(lp.capacity.size(), lp.dims, "capacity"),
         lp.soft_capacity.empty() ? std::string() : checked_size(lp.soft_capacity.size(), lp.dims, "soft_capacity"),

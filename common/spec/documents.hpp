@@ -42,9 +42,18 @@ struct ServiceSpec {
   Location location;
 };
 
+// A free ratio rule as written: resource names, resolved once every resource is known.
+struct FreeRatioSpec {
+  NameRef per;
+  NameRef keep;
+  double ratio = 1.0;
+  double weight = 1.0;
+};
+
 struct ServicesSpec {
   std::vector<ServiceSpec> services;
-  model::Objective objective;
+  model::Objective objective;  // everything but free_ratio
+  std::vector<FreeRatioSpec> free_ratio;
   model::Rollout rollout;
 };
 

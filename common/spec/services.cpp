@@ -17,8 +17,10 @@ const std::vector<std::string_view> kServiceKeys = {
 const std::vector<std::string_view> kSpreadKeys = {"key", "max_skew", "min_domains"};
 const std::vector<std::string_view> kAffinityKeys = {"key", "operator", "values"};
 const std::vector<std::string_view> kRolloutKeys = {"max_concurrent"};
-const std::vector<std::string_view> kObjectiveKeys = {"strategy",   "migration_cost", "node_cost",       "load_spread",
-                                                      "balance",    "overload_cost",  "colocation",      "unplaced_penalty"};
+const std::vector<std::string_view> kObjectiveKeys = {"strategy",      "migration_cost", "node_cost",
+                                                      "load_spread",   "balance",        "overload_cost",
+                                                      "free_ratio",    "colocation",     "unplaced_penalty"};
+const std::vector<std::string_view> kFreeRatioKeys = {"per", "keep", "ratio", "weight"};
 
 constexpr int kMaxPort = 65535;
 
@@ -237,7 +239,49 @@ void read_rollout(const Field& field, YamlReader& reader, model::Rollout& rollou
     if (const auto value = reader.int32(*max, "max_concurrent of rollout", 1)) rollout.max_concurrent = *value;
 }
 
-void read_objective(const Field& field, YamlReader& reader, model::Objective& objective) {
+// free_ratio: a list of {per, keep, ratio, weight}; the names are resolved to resources
+// by spec.cpp, which knows them all.
+void read_free_ratio(const Field& field, YamlReader& reader, std::vector<FreeRatioSpec>& rules) {
+  const auto items = reader.sequence(field, "free_ratio of objective");
+  if (!items) return;
+  for (const Field& item : *items) {
+    const std::string what = "free_ratio rule #" + item.name.substr(std::string_view("item ").size()) + " of objective";
+    const auto fields = reader.map_fields(item.value, what, kFreeRatioKeys);
+    if (!fields) continue;
+    FreeRatioSpec rule;
+    bool ok = true;
+    for (const char* key : {"per", "keep"}) {
+      NameRef& name = std::string_view(key) == "per" ? rule.per : rule.keep;
+      const Field* value = YamlReader::find(*fields, key);
+      if (value == nullptr) {
+        reader.error(item, what + " has no " + key + " (a resource name, e.g. cpu)");
+        ok = false;
+      } else if (const auto text = reader.string(*value, std::string(key) + " of " + what)) {
+        name = NameRef{*text, reader.at(*value)};
+      } else {
+        ok = false;
+      }
+    }
+    if (const Field* ratio = YamlReader::find(*fields, "ratio")) {
+      const auto value = reader.number(*ratio, "ratio of " + what, 0.0);
+      ok = ok && value.has_value();
+      if (value) rule.ratio = *value;
+    }
+    if (const Field* weight = YamlReader::find(*fields, "weight")) {
+      const auto value = reader.number(*weight, "weight of " + what, 0.0);
+      ok = ok && value.has_value();
+      if (value) rule.weight = *value;
+    }
+    if (ok && rule.per.name == rule.keep.name) {
+      reader.error(item, what + " has per and keep both " + quoted(rule.per.name) + ": they must differ");
+      ok = false;
+    }
+    if (ok) rules.push_back(std::move(rule));
+  }
+}
+
+void read_objective(const Field& field, YamlReader& reader, model::Objective& objective,
+                    std::vector<FreeRatioSpec>& free_ratio) {
   const auto fields = reader.map_fields(field.value, "objective", kObjectiveKeys);
   if (!fields) return;
   // The strategy picks default weights; explicit weights override them wherever they
@@ -255,6 +299,7 @@ void read_objective(const Field& field, YamlReader& reader, model::Objective& ob
     }
   }
   objective.weights = model::default_weights(objective.strategy);
+  if (const Field* rules = YamlReader::find(*fields, "free_ratio")) read_free_ratio(*rules, reader, free_ratio);
   model::Weights& w = objective.weights;
   const std::pair<std::string_view, double*> weights[] = {
       {"migration_cost", &w.migration}, {"node_cost", &w.node_cost}, {"load_spread", &w.load_spread},
@@ -292,7 +337,7 @@ ServicesSpec read_services(const YAML::Node& root, YamlReader& reader) {
     } else if (field.name == "rollout") {
       read_rollout(field, reader, result.rollout);
     } else if (field.name == "objective") {
-      read_objective(field, reader, result.objective);
+      read_objective(field, reader, result.objective, result.free_ratio);
     }
   }
   return result;

@@ -174,6 +174,21 @@ model::Problem assemble(const ClusterSpec& cluster, const ServicesSpec& services
     }
   }
 
+  for (const FreeRatioSpec& spec : services.free_ratio) {
+    model::FreeRatioRule rule{.ratio = spec.ratio, .weight = spec.weight};
+    bool known = true;
+    for (const auto& [ref, index] : {std::pair{&spec.per, &rule.per}, std::pair{&spec.keep, &rule.keep}}) {
+      const auto it = std::find(problem.resources.begin(), problem.resources.end(), ref->name);
+      if (it == problem.resources.end()) {
+        diagnostics.add(ref->location, "free_ratio names resource " + spec::quoted(ref->name) +
+                                           ", which no node's capacity and no service's request has");
+        known = false;
+      } else {
+        *index = static_cast<int>(it - problem.resources.begin());
+      }
+    }
+    if (known) problem.objective.free_ratio.push_back(rule);
+  }
   const NameResolver resolver(services);
   resolve_rules(services, resolver, problem, diagnostics);
   if (services_read) resolve_running(cluster, resolver, problem, diagnostics);

@@ -82,8 +82,8 @@ Json summary_json(const SolveSummary& summary) {
   const model::ObjectiveTerms& terms = summary.terms;
   json["terms"] = {{"node_cost", terms.node_cost},   {"load_spread", terms.load_spread},
                    {"balance", terms.balance},       {"overload", terms.overload},
-                   {"migration", terms.migration},   {"colocation", terms.colocation},
-                   {"unplaced", terms.unplaced}};
+                   {"free_ratio", terms.free_ratio}, {"migration", terms.migration},
+                   {"colocation", terms.colocation}, {"unplaced", terms.unplaced}};
   Json unplaced = Json::array();
   for (const UnplacedSummary& entry : summary.unplaced)
     unplaced.push_back({{"service", entry.service}, {"count", entry.count}, {"reason", entry.reason}});

@@ -173,6 +173,7 @@ void print_terms(std::ostream& out, const SolveReport& report) {
                {"load_spread", trimmed(terms.load_spread, 4)},
                {"balance", trimmed(terms.balance, 4)},
                {"overload", trimmed(terms.overload, 4)},
+               {"free_ratio", trimmed(terms.free_ratio, 4)},
                {"migration", trimmed(terms.migration, 4)},
                {"colocation", trimmed(terms.colocation, 4)},
                {"unplaced", trimmed(terms.unplaced, 4)}},
@@ -289,8 +290,8 @@ nlohmann::ordered_json to_json(const SolveReport& report) {
   const auto& terms = solution.terms;
   json["terms"] = {{"node_cost", terms.node_cost},   {"load_spread", terms.load_spread},
                    {"balance", terms.balance},       {"overload", terms.overload},
-                   {"migration", terms.migration},   {"colocation", terms.colocation},
-                   {"unplaced", terms.unplaced}};
+                   {"free_ratio", terms.free_ratio}, {"migration", terms.migration},
+                   {"colocation", terms.colocation}, {"unplaced", terms.unplaced}};
 
   Json nodes = Json::array();
   for (std::uint32_t n = 0; n < problem.nodes.size(); ++n) {

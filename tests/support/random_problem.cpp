@@ -62,6 +62,14 @@ model::SpreadRule random_spread(Rng& rng, int most_skew) {
 // A quarter of the problems: soft capacities of 50–90% of cpu and memory on most nodes,
 // at an overload weight from mild to dominant.
 void add_soft_capacity(Rng& rng, model::Problem& problem) {
+  // And a fifth: a free ratio rule between cpu and memory, either way round.
+  if (rng.chance(0.2)) {
+    const bool memory_for_cpu = rng.chance(0.5);
+    problem.objective.free_ratio.push_back({.per = memory_for_cpu ? 0 : 1,
+                                            .keep = memory_for_cpu ? 1 : 0,
+                                            .ratio = rng.pick(std::vector<double>{0.5, 1.0, 2.0}),
+                                            .weight = rng.pick(std::vector<double>{0.5, 5.0})});
+  }
   if (!rng.chance(0.25)) return;
   problem.objective.weights.overload = rng.pick(std::vector<double>{0.5, 2.0, 10.0});
   for (auto& node : problem.nodes) {

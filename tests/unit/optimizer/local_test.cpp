@@ -101,6 +101,7 @@ TEST(LocalSolver, HeuristicBoundNeverExceedsTheEnumeratedOptimum) {
     auto lp = a_local_problem(pick(4, 16), pick(4, 16), pick(0, 8) / 2.0, items);
     if (seed % 3 == 0) lp.load_spread_weight = 2.0;
     if (seed % 5 == 0) lp.balance_weight = 1.5;
+    if (seed % 3 == 1) lp.free_ratio.push_back({.per = 0, .keep = 1, .ratio = pick(1, 4) / 2.0, .weight = static_cast<double>(pick(1, 6))});
     if (seed % 2 == 0) {
       lp.soft_capacity = {lp.capacity[0] * pick(3, 9) / 10, lp.capacity[1] * pick(3, 9) / 10};
       lp.overload_weight = pick(1, 8) / 2.0;

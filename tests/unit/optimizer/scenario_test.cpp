@@ -121,6 +121,26 @@ TEST(Scenario, SoftCapacitySplitsReplicasWhenOverloadCostsMoreThanANode) {
   }
 }
 
+// Keep free memory at least free cpu (as shares): the memory-heavy replica alone would
+// leave 87.5% of cpu free and 25% of memory, short by 0.625 at weight 10; beside the
+// cpu-heavy one both are 12.5% free. Nothing else costs, so only the rule decides.
+TEST(Scenario, FreeRatioRulePairsReplicasWhoseLeftoversComplementEachOther) {
+  auto problem = a_problem({a_node("n1").cpu(4000).memory_gib(8), a_node("n2").cpu(4000).memory_gib(8)},
+                           {a_service("mem").cpu(500).memory_mib(6 * 1024), a_service("cpu").cpu(3000).memory_mib(1024)});
+  problem.objective.weights.node_cost = 0;
+  problem.objective.free_ratio = {{.per = 0, .keep = 1, .ratio = 1.0, .weight = 10.0}};
+  model::Placement apart = model::Placement::empty_for(problem);
+  apart.set(NodeId{0}, ServiceId{0}, 1);
+  apart.set(NodeId{1}, ServiceId{1}, 1);
+  EXPECT_DOUBLE_EQ(model::evaluate(problem, apart).free_ratio, 6.25);
+  const auto solution = solve(problem);
+  expect_valid(problem, solution);
+  EXPECT_EQ(on(solution, 0, 0) + on(solution, 1, 0), 1);
+  EXPECT_TRUE((on(solution, 0, 0) == 1 && on(solution, 0, 1) == 1) || (on(solution, 1, 0) == 1 && on(solution, 1, 1) == 1));
+  EXPECT_NEAR(solution.terms.free_ratio, 0.0, 1e-12);
+  EXPECT_LE(solution.lower_bound, solution.objective + 1e-9);
+}
+
 TEST(Scenario, HigherPriorityWinsTheOnlyRoomAndTheOtherIsUnplacedWithAReason) {
   const auto problem = a_problem({a_node("n1").cpu(1000)},
                                  {a_service("batch").cpu(1000).priority(0), a_service("api").cpu(1000).priority(3)});

@@ -57,6 +57,7 @@ Subproblem a_subproblem() {
   lp.balance_weight = 0.25;
   lp.soft_capacity = {3000, 8192};
   lp.overload_weight = 2;
+  lp.free_ratio = {{.per = 0, .keep = 1, .ratio = 0.5, .weight = 3}};
   lp.migration_weight = 1;
   lp.colocation_weight = 0.1;
   lp.conflicts = {{1}, {0}};
@@ -93,15 +94,17 @@ std::vector<Golden> goldens() {
        "84a17602a474797065ad6865617274626561745f61636bab696e6361726e6174696f6e0"
        "7a56b6e6f776ec2"},
       {a_subproblem(),
-       "de0014a17602a474797065aa73756270726f626c656da5736f6c766503a464696d7302a8"
+       "de0016a17602a474797065aa73756270726f626c656da5736f6c766503a464696d7302a8"
        "636170616369747992cd0fa0cd2000a8736572766963657392a3776562a26462a56c696d"
        "6974920401a772756e6e696e67920100a664656d616e6494cd01f4cd0400cd03e8cd1000"
        "aa66697865645f636f737401a8636f6e7374616e74cb3fe0000000000000b26c6f61645f"
        "7370726561645f77656967687400ae62616c616e63655f776569676874cb3fd000000000"
        "0000ad736f66745f636170616369747992cd0bb8cd2000af6f7665726c6f61645f776569"
-       "67687402b06d6967726174696f6e5f77656967687401b1636f6c6f636174696f6e5f7765"
-       "69676874cb3fb999999999999aa9636f6e666c696374739291019100a770726566657273"
-       "92909100b1756e6d65745f707265666572656e636573920002"},
+       "67687402b4667265655f726174696f5f7265736f7572636573920001b1667265655f7261"
+       "74696f5f76616c75657392cb3fe000000000000003b06d6967726174696f6e5f77656967"
+       "687401b1636f6c6f636174696f6e5f776569676874cb3fb999999999999aa9636f6e666c"
+       "696374739291019100a77072656665727392909100b1756e6d65745f707265666572656e"
+       "636573920002"},
       {Prices{.solve = 3,
               .round = 12,
               .deadline_ms = 2000,
@@ -364,6 +367,12 @@ TEST(ProtocolCodec, RefusesOutOfRangeValues) {
       {"conflict outside the subproblem",
        with_field(subproblem, "conflicts", "92910191", "92910591"),
        "no item 5"},
+      {"free ratio rule beyond the dimensions",
+       with_field(subproblem, "free_ratio_resources", "920001", "920005"),
+       "beyond dims"},
+      {"soft capacity of the wrong length",
+       with_field(subproblem, "soft_capacity", "92cd0bb8cd2000", "91cd0bb8"),
+       "soft_capacity"},
       {"demand of the wrong length",
        with_field(subproblem, "demand", "94", "93"), ""},
       {"zero heartbeat period", with_field(ack, "heartbeat_ms", "cd01f4", "00"),

@@ -111,6 +111,20 @@ TEST(SpecErrors, SoftCapacityMustNameResourcesOfTheCapacityWithinIt) {
             "services.yaml:4:28: overload_cost of objective must not be negative, got -1");
 }
 
+TEST(SpecErrors, BadFreeRatioRulesAreRejected) {
+  const std::string head = "services:\n  web:\n    image: x\nobjective:\n  free_ratio:\n    - ";
+  EXPECT_EQ(services_errors(head + "{per: cpu, keep: disk}\n"),
+            "services.yaml:6:24: free_ratio names resource 'disk', which no node's capacity and no service's request has");
+  EXPECT_EQ(services_errors(head + "{per: cpu}\n"),
+            "services.yaml:6:7: free_ratio rule #1 of objective has no keep (a resource name, e.g. cpu)");
+  EXPECT_EQ(services_errors(head + "{per: cpu, keep: cpu}\n"),
+            "services.yaml:6:7: free_ratio rule #1 of objective has per and keep both 'cpu': they must differ");
+  EXPECT_EQ(services_errors(head + "{per: cpu, keep: memory, ratio: -1}\n"),
+            "services.yaml:6:39: ratio of free_ratio rule #1 of objective must not be negative, got -1");
+  EXPECT_EQ(services_errors(head + "{per: cpu, keep: memory, wieght: 1}\n"),
+            "services.yaml:6:32: unknown key 'wieght' in free_ratio rule #1 of objective (did you mean 'weight'?)");
+}
+
 TEST(SpecErrors, NumbersBeyondIntAreRejected) {
   EXPECT_EQ(services_errors("services:\n  web:\n    image: x\n    replicas: 3000000000\n"),
             "services.yaml:4:15: replicas of service 'web' must be at most 2147483647, got 3000000000");

@@ -44,6 +44,20 @@ nodes:
   EXPECT_TRUE(n2.soft_capacity.empty());
 }
 
+TEST(ParseProblem, ReadsFreeRatioRulesWithTheirResources) {
+  const auto problem = parsed(kCluster, R"(services:
+  web:
+    image: x
+objective:
+  free_ratio:
+    - {per: cpu, keep: memory, ratio: 2, weight: 5}
+    - {per: memory, keep: cpu}
+)");
+  EXPECT_EQ(problem.objective.free_ratio,
+            (std::vector<model::FreeRatioRule>{{.per = 0, .keep = 1, .ratio = 2, .weight = 5},
+                                               {.per = 1, .keep = 0, .ratio = 1, .weight = 1}}));
+}
+
 TEST(ParseProblem, ReadsTheOverloadWeight) {
   const auto problem = parsed(kCluster, "services:\n  web:\n    image: x\nobjective: {overload_cost: 4.5}\n");
   EXPECT_DOUBLE_EQ(problem.objective.weights.overload, 4.5);
