@@ -212,10 +212,10 @@ MipResult solve_mip(const model::Problem& problem, const MipOptions& options) {
     for (const auto& sc : node.running) {
       const std::size_t s = sc.service.value;
       if (x[s][n] < 0) {
-        constant += w.migration * sc.count;
+        constant += w.migration * problem.services[s].move_cost * sc.count;
         continue;
       }
-      const int m = program.column(0, sc.count, w.migration, false);
+      const int m = program.column(0, sc.count, w.migration * problem.services[s].move_cost, false);
       program.row({{m, 1.0}, {x[s][n], 1.0}}, sc.count, kInfinity);
     }
   }

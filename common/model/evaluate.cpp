@@ -87,7 +87,8 @@ ObjectiveTerms evaluate(const Problem& problem, const Placement& placement) {
     }
     if (node.state != NodeState::lost)
       for (const auto& sc : node.running)
-        terms.migration += w.migration * std::max(0, sc.count - placement.count(id, sc.service));
+        terms.migration += w.migration * problem.service(sc.service).move_cost *
+                           std::max(0, sc.count - placement.count(id, sc.service));
   }
   const auto placed = placement.placed_per_service(problem.services.size());
   for (std::size_t s = 0; s < problem.services.size(); ++s) {

@@ -90,6 +90,10 @@ struct Service {
   std::optional<SpreadRule> spread;
   int priority = 0;       // higher stays placed when capacity is short
   int min_available = 0;  // replicas kept running during any change (rollouts)
+  // Cost of moving one replica of this service, as a multiple of Weights::migration
+  // (ROADEF's per-process move cost): a database replica that must copy its data costs
+  // more to move than a stateless one.
+  double move_cost = 1.0;
   // How to run a replica; the optimizer ignores these, the agents need them.
   std::vector<std::string> command{};
   std::map<std::string, std::string> env{};
@@ -117,7 +121,7 @@ enum class Strategy { binpack, spread, balanced };
 //   balance       · Σ_n Σ_r (u_{n,r} − ū_n)²      (uses a node's dimensions evenly)
 //   overload      · Σ_n Σ_r max(0, used_{n,r} − soft_{n,r}) / capacity_{n,r}   (soft capacity)
 //   free ratio rules (FreeRatioRule), each with its own weight
-//   migration     · replicas moved away from where they run now
+//   migration     · Σ_s move_cost_s · replicas of s moved away from where they run now
 //   colocation    · replicas of s on a node without any replica of a service s prefers
 //   unplaced      · Σ_s unplaced_s · (1 + priority_s)
 struct Weights {

@@ -63,7 +63,8 @@ void fill_candidates(const model::Problem& problem, const model::Node& node,
   for (const auto& [s, run] : running) {
     const auto c = std::lower_bound(candidates.begin(), candidates.end(), s,
                                     [](const Candidate& a, std::uint32_t b) { return a.service < b; });
-    if (c == candidates.end() || c->service != s) forced_migration += problem.objective.weights.migration * run;
+    if (c == candidates.end() || c->service != s)
+      forced_migration += problem.objective.weights.migration * problem.services[s].move_cost * run;
   }
 }
 
@@ -95,6 +96,7 @@ Instance make_instance(const model::Problem& problem) {
     for (int r = 0; r < inst.dims; ++r) inst.request.push_back(service.request[r]);
     inst.penalty.push_back(w.unplaced * (1.0 + service.priority));
     inst.replicas.push_back(service.replicas);
+    inst.migration.push_back(w.migration * service.move_cost);
   }
 
   // Eligibility is decided once per distinct (labels, taints, state), candidates once per

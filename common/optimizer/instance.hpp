@@ -26,6 +26,7 @@ struct Instance {
   std::vector<double> node_cost;       // weighted: weights.node_cost × cost
   std::vector<double> penalty;         // per unplaced replica: weights.unplaced × (1 + priority)
   std::vector<int> replicas;
+  std::vector<double> migration;  // per replica moved away: weights.migration × move_cost
   std::vector<std::vector<std::uint32_t>> conflicts;  // per service, symmetric avoid
   std::vector<std::vector<std::uint32_t>> prefers;    // per service
   std::vector<std::vector<std::uint32_t>> preferred_by;

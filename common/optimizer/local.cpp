@@ -82,8 +82,8 @@ std::vector<std::int32_t> greedy_linear(const LocalProblem& lp) {
     const double base = item.price - lp.colocation_weight * lp.unmet_preferences[i];
     const std::int32_t kept = std::min(item.running, item.limit);
     const double size = relative_size(lp, i);
-    if (kept > 0 && base + lp.migration_weight > 0)
-      pieces.push_back({i, kept, base + lp.migration_weight, (base + lp.migration_weight) / size});
+    const double saved = lp.migration_weight * item.move_cost;
+    if (kept > 0 && base + saved > 0) pieces.push_back({i, kept, base + saved, (base + saved) / size});
     if (item.limit > kept && base > 0) pieces.push_back({i, item.limit - kept, base, base / size});
   }
   auto better = [](const Piece& a, const Piece& b) { return a.ratio != b.ratio ? a.ratio > b.ratio : a.item < b.item; };
@@ -134,7 +134,7 @@ std::vector<std::int32_t> greedy_marginal(const LocalProblem& lp) {
       const auto& item = lp.items[i];
       if (blocked[i] > 0 || counts[i] >= item.limit || !fits(lp, used, i, 1)) continue;
       double gain = item.price;
-      if (counts[i] < item.running) gain += lp.migration_weight;
+      if (counts[i] < item.running) gain += lp.migration_weight * item.move_cost;
       double lonely = lp.unmet_preferences[i];
       for (const int j : lp.prefers[i]) lonely += counts[j] == 0 ? 1 : 0;
       gain -= lp.colocation_weight * lonely;
@@ -353,8 +353,9 @@ double open_lower_bound(const LocalProblem& lp, const std::vector<std::int32_t>&
     double base = item.price;
     for (int r = 0; r < lp.dims; ++r) base -= slope[r] * static_cast<double>(lp.demand_of(i)[r]);
     const std::int32_t kept = std::min(item.running, item.limit);
-    constant += lp.migration_weight * item.running;
-    if (kept > 0) pieces.push_back({i, kept, base + lp.migration_weight, 0});
+    const double saved = lp.migration_weight * item.move_cost;
+    constant += saved * item.running;
+    if (kept > 0) pieces.push_back({i, kept, base + saved, 0});
     if (item.limit > kept) pieces.push_back({i, item.limit - kept, base, 0});
   }
   // The LP bound along a direction w: by duality every w ≥ 0 gives a valid bound, the
@@ -420,7 +421,7 @@ double local_cost(const LocalProblem& lp, const std::vector<std::int32_t>& count
     const auto& item = lp.items[i];
     const std::int32_t x = counts[i];
     if (x < 0 || x > item.limit) return kInfinity;
-    cost += lp.migration_weight * std::max(0, item.running - x);
+    cost += lp.migration_weight * item.move_cost * std::max(0, item.running - x);
     if (x == 0) continue;
     any = true;
     for (const int j : lp.conflicts[i])

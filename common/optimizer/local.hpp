@@ -26,6 +26,7 @@ struct LocalItem {
   std::int32_t limit = 0;    // most replicas the node may host
   std::int32_t running = 0;  // replicas running there now
   double price = 0;          // earned per replica hosted
+  double move_cost = 1.0;    // moving one running replica away costs migration_weight × this
 };
 
 struct LocalProblem {
@@ -43,7 +44,7 @@ struct LocalProblem {
   double overload_weight = 0;
   // Paid whatever the node hosts (an empty node's free shares count too).
   std::vector<model::FreeRatioRule> free_ratio;
-  double migration_weight = 0;
+  double migration_weight = 0;  // per replica moved away, times the item's move_cost
   double colocation_weight = 0;
   std::vector<std::vector<int>> conflicts;  // per item: items that may not share the node
   std::vector<std::vector<int>> prefers;    // per item: items whose presence it prefers

@@ -25,7 +25,7 @@ LocalProblem build_local_problem(const Instance& instance, std::size_t node) {
   lp.items.reserve(m);
   lp.demand.reserve(m * instance.dims);
   for (const auto& c : candidates) {
-    lp.items.push_back({c.service, c.limit, c.running, 0.0});
+    lp.items.push_back({c.service, c.limit, c.running, 0.0, instance.problem->services[c.service].move_cost});
     lp.demand.insert(lp.demand.end(), instance.req(c.service), instance.req(c.service) + instance.dims);
   }
   auto index_of = [&](std::uint32_t service) -> int {

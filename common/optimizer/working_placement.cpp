@@ -133,7 +133,8 @@ void WorkingPlacement::remove(std::size_t node, std::uint32_t service, int k) {
 double WorkingPlacement::node_cost(std::size_t node) const {
   const auto& w = instance_->problem->objective.weights;
   double cost = instance_->forced_migration(node);
-  for (const auto& c : instance_->running(node)) cost += w.migration * std::max(0, c.running - count(node, c.service));
+  for (const auto& c : instance_->running(node))
+    cost += instance_->migration[c.service] * std::max(0, c.running - count(node, c.service));
   const auto& problem = *instance_->problem;
   if (!problem.objective.free_ratio.empty() && problem.nodes[node].state != model::NodeState::lost)
     cost += free_ratio_cost(problem.objective.free_ratio, used_resources(node), instance_->cap(node));

@@ -103,9 +103,11 @@ struct Encoder {
   void operator()(const Subproblem &m) const {
     const auto &lp = m.problem;
     std::vector<std::int32_t> limit, running;
+    std::vector<double> move_cost;
     for (const auto &item : lp.items) {
       limit.push_back(item.limit);
       running.push_back(item.running);
+      move_cost.push_back(item.move_cost);
     }
     std::vector<std::vector<std::int32_t>> conflicts, prefers;
     for (const auto &list : lp.conflicts)
@@ -114,13 +116,14 @@ struct Encoder {
       prefers.emplace_back(list.begin(), list.end());
     const std::vector<std::int32_t> unmet(lp.unmet_preferences.begin(),
                                           lp.unmet_preferences.end());
-    header(pk, 20, "subproblem");
+    header(pk, 21, "subproblem");
     field(pk, "solve", m.solve);
     field(pk, "dims", static_cast<std::int64_t>(lp.dims));
     field(pk, "capacity", lp.capacity);
     field(pk, "services", m.services);
     field(pk, "limit", limit);
     field(pk, "running", running);
+    field(pk, "move_cost", move_cost);
     field(pk, "demand", lp.demand);
     field(pk, "fixed_cost", lp.fixed_cost);
     field(pk, "constant", lp.constant);
@@ -374,6 +377,7 @@ Result<Message> decode_subproblem(Fields &f) {
   auto &lp = m.problem;
   std::int64_t dims = 0;
   std::vector<std::int32_t> limit, running, unmet;
+  std::vector<double> move_cost;
   std::vector<std::vector<std::int32_t>> conflicts, prefers;
   f.read("solve", m.solve, to_uint);
   f.read("dims", dims, to_count);
@@ -381,6 +385,7 @@ Result<Message> decode_subproblem(Fields &f) {
   f.read("services", m.services, list_of<std::string>(to_name));
   f.read("limit", limit, list_of<std::int32_t>(to_count32));
   f.read("running", running, list_of<std::int32_t>(to_count32));
+  f.read("move_cost", move_cost, list_of<double>(to_weight));
   f.read("demand", lp.demand, list_of<std::int64_t>(to_count));
   f.read("fixed_cost", lp.fixed_cost, to_weight);
   f.read("constant", lp.constant, to_weight);
@@ -420,6 +425,7 @@ Result<Message> decode_subproblem(Fields &f) {
         lp.soft_capacity.empty() ? std::string() : checked_size(lp.soft_capacity.size(), lp.dims, "soft_capacity"),
         checked_size(limit.size(), items, "limit"),
         checked_size(running.size(), items, "running"),
+        checked_size(move_cost.size(), items, "move_cost"),
         checked_size(lp.demand.size(), items * lp.dims, "demand"),
         checked_size(conflicts.size(), items, "conflicts"),
         checked_size(prefers.size(), items, "prefers"),
@@ -434,7 +440,7 @@ Result<Message> decode_subproblem(Fields &f) {
   lp.preferred_by.resize(items);
   lp.unmet_preferences.assign(unmet.begin(), unmet.end());
   for (std::size_t i = 0; i < items; ++i) {
-    lp.items[i] = {static_cast<std::uint32_t>(i), limit[i], running[i], 0.0};
+    lp.items[i] = {static_cast<std::uint32_t>(i), limit[i], running[i], 0.0, move_cost[i]};
     for (const auto j : conflicts[i]) {
       if (static_cast<std::size_t>(j) >= items)
         f.fail("conflicts of item " + std::to_string(i) + ": no item " +

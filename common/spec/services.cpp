@@ -13,7 +13,7 @@ namespace {
 const std::vector<std::string_view> kTopKeys = {"services", "rollout", "objective"};
 const std::vector<std::string_view> kServiceKeys = {
     "image",  "replicas", "resources", "node_selector", "node_affinity", "tolerations", "max_per_node", "avoid",
-    "prefer", "spread",   "priority",  "min_available", "command",       "env",           "ports"};
+    "prefer", "spread",   "priority",  "min_available", "move_cost",     "command",       "env",         "ports"};
 const std::vector<std::string_view> kSpreadKeys = {"key", "max_skew", "min_domains"};
 const std::vector<std::string_view> kAffinityKeys = {"key", "operator", "values"};
 const std::vector<std::string_view> kRolloutKeys = {"max_concurrent"};
@@ -210,6 +210,8 @@ ServiceSpec read_service(const Field& entry, YamlReader& reader) {
       spec.prefer = read_names(field, of, reader);
     } else if (field.name == "spread") {
       read_spread(field, where, reader, service);
+    } else if (field.name == "move_cost") {
+      if (const auto value = reader.number(field, of, 0.0)) service.move_cost = *value;
     } else if (field.name == "priority") {
       if (const auto value = reader.int32(field, of, 0)) service.priority = *value;
     } else if (field.name == "min_available") {

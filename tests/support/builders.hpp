@@ -53,6 +53,7 @@ class ServiceBuilder {
   ServiceBuilder& avoid(std::uint32_t service) { service_.avoid.push_back(model::ServiceId{service}); return *this; }
   ServiceBuilder& prefer(std::uint32_t service) { service_.prefer.push_back(model::ServiceId{service}); return *this; }
   ServiceBuilder& spread(const std::string& key, int max_skew) { service_.spread = model::SpreadRule{key, max_skew}; return *this; }
+  ServiceBuilder& move_cost(double cost) { service_.move_cost = cost; return *this; }
   ServiceBuilder& min_domains(const std::string& key, int domains) {
     service_.spread = model::SpreadRule{.key = key, .max_skew = model::kAnySkew, .min_domains = domains};
     return *this;

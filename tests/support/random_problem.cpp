@@ -59,9 +59,12 @@ model::SpreadRule random_spread(Rng& rng, int most_skew) {
   return rule;
 }
 
-// A quarter of the problems: soft capacities of 50–90% of cpu and memory on most nodes,
+// Cost rules beyond the strategy's weights. A quarter of the problems: soft capacities of 50–90% of cpu and memory on most nodes,
 // at an overload weight from mild to dominant.
-void add_soft_capacity(Rng& rng, model::Problem& problem) {
+void add_cost_rules(Rng& rng, model::Problem& problem) {
+  // And a third: services that cost from nothing to four times the weight to move.
+  if (rng.chance(0.33))
+    for (auto& service : problem.services) service.move_cost = rng.pick(std::vector<double>{0.0, 0.5, 1.0, 4.0});
   // And a fifth: a free ratio rule between cpu and memory, either way round.
   if (rng.chance(0.2)) {
     const bool memory_for_cpu = rng.chance(0.5);
@@ -188,7 +191,7 @@ model::Problem random_tiny_problem(std::uint64_t seed) {
   problem.objective.weights = model::default_weights(strategy);
   problem.objective.weights.migration = rng.pick(std::vector<double>{0.0, 0.5, 1.0, 2.0, 5.0});
   problem.objective.weights.colocation = rng.pick(std::vector<double>{0.0, 0.1, 0.5, 2.0});
-  add_soft_capacity(rng, problem);
+  add_cost_rules(rng, problem);
   return problem;
 }
 
@@ -301,7 +304,7 @@ model::Problem random_medium_problem(std::uint64_t seed, const MediumShape& shap
   problem.objective.weights = model::default_weights(strategy);
   problem.objective.weights.migration = rng.pick(std::vector<double>{0.0, 0.5, 1.0, 5.0});
   problem.objective.weights.colocation = rng.pick(std::vector<double>{0.0, 0.1, 1.0});
-  add_soft_capacity(rng, problem);
+  add_cost_rules(rng, problem);
   return problem;
 }
 
@@ -354,6 +357,7 @@ std::string describe(const model::Problem& problem) {
     if (service.max_per_node > 0) out << " max_per_node=" << service.max_per_node;
     for (const auto t : service.avoid) out << " avoid:#" << t.value;
     for (const auto t : service.prefer) out << " prefer:#" << t.value;
+    if (service.move_cost != 1.0) out << " move_cost=" << service.move_cost;
     if (service.spread)
       out << " spread:" << service.spread->key << "/" << service.spread->max_skew << "/" << service.spread->min_domains;
     out << "\n";

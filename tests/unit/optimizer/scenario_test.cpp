@@ -141,6 +141,18 @@ TEST(Scenario, FreeRatioRulePairsReplicasWhoseLeftoversComplementEachOther) {
   EXPECT_LE(solution.lower_bound, solution.objective + 1e-9);
 }
 
+// n1 runs one db and one web but has room for only one of them now; n2 has room for the
+// other. Moving db costs 5 times the migration weight, moving web once: web moves.
+TEST(Scenario, MoveCostDecidesWhichServiceMoves) {
+  const auto problem = a_problem({a_node("n1").cpu(1000).running(0, 1).running(1, 1), a_node("n2").cpu(1000)},
+                                 {a_service("db").cpu(1000).move_cost(5.0), a_service("web").cpu(1000)});
+  const auto solution = solve(problem);
+  expect_valid(problem, solution);
+  EXPECT_EQ(on(solution, 0, 0), 1) << "db stays";
+  EXPECT_EQ(on(solution, 1, 1), 1) << "web moves";
+  EXPECT_DOUBLE_EQ(solution.terms.migration, 1.0);
+}
+
 TEST(Scenario, HigherPriorityWinsTheOnlyRoomAndTheOtherIsUnplacedWithAReason) {
   const auto problem = a_problem({a_node("n1").cpu(1000)},
                                  {a_service("batch").cpu(1000).priority(0), a_service("api").cpu(1000).priority(3)});

@@ -121,6 +121,8 @@ TEST(SpecErrors, BadFreeRatioRulesAreRejected) {
             "services.yaml:6:7: free_ratio rule #1 of objective has per and keep both 'cpu': they must differ");
   EXPECT_EQ(services_errors(head + "{per: cpu, keep: memory, ratio: -1}\n"),
             "services.yaml:6:39: ratio of free_ratio rule #1 of objective must not be negative, got -1");
+  EXPECT_EQ(services_errors("services:\n  web:\n    image: x\n    move_cost: -2\n"),
+            "services.yaml:4:16: move_cost of service 'web' must not be negative, got -2");
   EXPECT_EQ(services_errors(head + "{per: cpu, keep: memory, wieght: 1}\n"),
             "services.yaml:6:32: unknown key 'wieght' in free_ratio rule #1 of objective (did you mean 'weight'?)");
 }

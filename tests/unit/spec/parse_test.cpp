@@ -58,6 +58,12 @@ objective:
                                                {.per = 1, .keep = 0, .ratio = 1, .weight = 1}}));
 }
 
+TEST(ParseProblem, ReadsAServicesMoveCost) {
+  const auto problem = parsed(kCluster, "services:\n  db:\n    image: x\n    move_cost: 4\n  web:\n    image: x\n");
+  EXPECT_DOUBLE_EQ(problem.services.at(0).move_cost, 4.0);
+  EXPECT_DOUBLE_EQ(problem.services.at(1).move_cost, 1.0);
+}
+
 TEST(ParseProblem, ReadsTheOverloadWeight) {
   const auto problem = parsed(kCluster, "services:\n  web:\n    image: x\nobjective: {overload_cost: 4.5}\n");
   EXPECT_DOUBLE_EQ(problem.objective.weights.overload, 4.5);
