@@ -278,17 +278,17 @@ std::vector<double> fit_direction(const LocalProblem& lp, const std::vector<Piec
 }
 
 // A valid lower bound on the value of every answer that hosts something: the node cost,
-// a tangent plane under the (convex) utilisation and overload cost at `reference`,
+// a tangent plane under the (convex) utilisation, overload and free ratio cost at `reference`,
 // colocation ≥ 0, and the LP relaxation of the rest, bounded along a few surrogate
 // directions.
 double open_lower_bound(const LocalProblem& lp, const std::vector<std::int32_t>& reference, bool quick,
                         std::vector<double>& direction_out) {
   std::vector<double> slope(lp.dims, 0.0);
   double constant = lp.fixed_cost + lp.constant;
+  std::vector<std::int64_t> used(lp.dims, 0);  // at `reference`, where the tangents touch
+  for (std::size_t i = 0; i < reference.size(); ++i)
+    for (int r = 0; r < lp.dims; ++r) used[r] += lp.demand_of(i)[r] * reference[i];
   if (lp.load_spread_weight != 0 || lp.balance_weight != 0) {
-    std::vector<std::int64_t> used(lp.dims, 0);
-    for (std::size_t i = 0; i < reference.size(); ++i)
-      for (int r = 0; r < lp.dims; ++r) used[r] += lp.demand_of(i)[r] * reference[i];
     int dims = 0;
     double mean = 0;
     std::vector<double> u(lp.dims, 0.0);
@@ -312,9 +312,6 @@ double open_lower_bound(const LocalProblem& lp, const std::vector<std::int32_t>&
   if (overloads(lp)) {
     // A subgradient of the overload term at `reference`: its slope where the usage is
     // above the soft capacity, flat elsewhere.
-    std::vector<std::int64_t> used(lp.dims, 0);
-    for (std::size_t i = 0; i < reference.size(); ++i)
-      for (int r = 0; r < lp.dims; ++r) used[r] += lp.demand_of(i)[r] * reference[i];
     constant += overload_cost(lp.overload_weight, used.data(), lp.soft_capacity.data(), lp.capacity.data(), lp.dims);
     for (int r = 0; r < lp.dims; ++r) {
       if (lp.capacity[r] <= 0 || used[r] <= lp.soft_capacity[r]) continue;
@@ -326,9 +323,6 @@ double open_lower_bound(const LocalProblem& lp, const std::vector<std::int32_t>&
   if (!lp.free_ratio.empty()) {
     // The same for each free ratio rule short at `reference`: more use of `per` frees
     // less of it (cheaper), more use of `keep` costs.
-    std::vector<std::int64_t> used(lp.dims, 0);
-    for (std::size_t i = 0; i < reference.size(); ++i)
-      for (int r = 0; r < lp.dims; ++r) used[r] += lp.demand_of(i)[r] * reference[i];
     constant += free_ratio_cost(lp.free_ratio, used.data(), lp.capacity.data());
     for (const auto& rule : lp.free_ratio) {
       const auto a = static_cast<std::size_t>(rule.per);
