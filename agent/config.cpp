@@ -90,6 +90,15 @@ Result<protocol::NodeReport> node_report(const AgentConfig& config, const Result
     report.capacity["memory"] = probed->memory_bytes;
   }
   for (const auto& [resource, amount] : overrides) report.capacity[resource] = amount;
+  read_amounts("soft-capacity", config.soft_capacity, report.soft_capacity, errors);
+  for (const auto& [resource, amount] : report.soft_capacity) {
+    const auto hard = report.capacity.find(resource);
+    if (hard == report.capacity.end())
+      errors += "--soft-capacity " + resource + ": the node has no " + resource + " capacity\n";
+    else if (amount > hard->second)
+      errors += "--soft-capacity " + resource + "=" + std::to_string(amount) + ": more than its capacity " +
+                std::to_string(hard->second) + "\n";
+  }
   for (const char* required : {"cpu", "memory"}) {
     if (report.capacity.count(required) == 0)
       errors += std::string("no ") + required + " capacity: the host probe failed (" +

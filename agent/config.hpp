@@ -27,6 +27,7 @@ struct AgentConfig {
   std::vector<std::string> taints{};           // KEY=VALUE:EFFECT
   std::vector<std::string> capacity{};         // RESOURCE=AMOUNT, replaces the probed figure
   std::vector<std::string> resources{};        // RESOURCE=AMOUNT, extra resources (gpu=1)
+  std::vector<std::string> soft_capacity{};    // RESOURCE=AMOUNT, use above it costs
   std::vector<std::string> reserve{};          // cpu=AMOUNT, memory=AMOUNT kept back
   double cost = 1.0;
   std::string log_level = "info";

@@ -65,6 +65,9 @@ int run(int argc, char** argv) {
       ->envname("BERTH_CAPACITY")->delimiter(',');
   app.add_option("--resource", config.resources, "extra resource RESOURCE=AMOUNT (gpu=1)")
       ->envname("BERTH_RESOURCES")->delimiter(',');
+  app.add_option("--soft-capacity", config.soft_capacity,
+                 "RESOURCE=AMOUNT above which use costs the objective's overload_cost (cpu=12,memory=48Gi)")
+      ->envname("BERTH_SOFT_CAPACITY")->delimiter(',');
   app.add_option("--reserve", config.reserve, "kept back from the probed host: cpu=500m,memory=512Mi")
       ->envname("BERTH_RESERVE")->delimiter(',');
   app.add_option("--cost", config.cost, "node cost weight")->envname("BERTH_COST")->capture_default_str();

@@ -72,12 +72,13 @@ void header(Packer &pk, std::uint32_t fields, const char *type) {
 void put_report(Packer &pk, const NodeReport &r) {
   field(pk, "node", r.node);
   field(pk, "capacity", r.capacity);
+  field(pk, "soft_capacity", r.soft_capacity);
   field(pk, "labels", r.labels);
   field(pk, "taints", r.taints);
   field(pk, "cost", r.cost);
   field(pk, "running", r.running);
 }
-constexpr std::uint32_t kReportFields = 6;
+constexpr std::uint32_t kReportFields = 7;
 
 struct Encoder {
   Packer &pk;
@@ -366,6 +367,7 @@ std::string checked_size(std::size_t size, std::size_t expected,
 void read_report(Fields &f, NodeReport &r) {
   f.read("node", r.node, to_name);
   f.read("capacity", r.capacity, map_of<std::int64_t>(to_count));
+  f.read("soft_capacity", r.soft_capacity, map_of<std::int64_t>(to_count));
   f.read("labels", r.labels, map_of<std::string>(to_string));
   f.read("taints", r.taints, list_of<std::string>(to_string));
   f.read("cost", r.cost, to_weight);

@@ -27,6 +27,8 @@ inline constexpr std::int64_t kVersion = 2;
 struct NodeReport {
   std::string node;
   std::map<std::string, std::int64_t> capacity; // allocatable after the reserve
+  // Use above it costs (the spec's soft_capacity); resources it leaves out have none.
+  std::map<std::string, std::int64_t> soft_capacity;
   std::map<std::string, std::string> labels;
   std::vector<std::string> taints;
   double cost = 1.0;

@@ -15,6 +15,7 @@ NodeReport to_node_report(const protocol::NodeReport& report) {
   NodeReport node{.name = report.node,
                   .labels = model::Labels(report.labels.begin(), report.labels.end()),
                   .capacity = report.capacity,
+                  .soft_capacity = report.soft_capacity,
                   .taints = report.taints,
                   .cost = report.cost};
   for (const auto& [service, count] : report.running) node.running[service] = count;

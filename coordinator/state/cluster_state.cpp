@@ -15,7 +15,8 @@ double seconds_between(TimePoint from, TimePoint to) { return std::chrono::durat
 // Whether two reports differ in anything the optimizer reads (not in what runs there,
 // which changes with every target an agent carries out).
 bool same_shape(const NodeReport& a, const NodeReport& b) {
-  return a.labels == b.labels && a.capacity == b.capacity && a.taints == b.taints && a.cost == b.cost &&
+  return a.labels == b.labels && a.capacity == b.capacity && a.soft_capacity == b.soft_capacity &&
+         a.taints == b.taints && a.cost == b.cost &&
          a.cordoned == b.cordoned;
 }
 
@@ -246,6 +247,12 @@ ClusterState::Input ClusterState::input_locked() const {
     for (const std::string& resource : registered.resources) {
       const auto it = status.report.capacity.find(resource);
       node.capacity.push_back(it == status.report.capacity.end() ? 0 : it->second);
+    }
+    if (!status.report.soft_capacity.empty()) {
+      node.soft_capacity = node.capacity;
+      for (std::size_t r = 0; r < registered.resources.size(); ++r)
+        if (const auto it = status.report.soft_capacity.find(registered.resources[r]); it != status.report.soft_capacity.end())
+          node.soft_capacity[r] = it->second;
     }
     // What runs there: the current target once it includes this node (agents converge
     // to it), else what the node reports.

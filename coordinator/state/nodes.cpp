@@ -13,6 +13,12 @@ Result<bool> validate(const NodeReport& report) {
     if (resource.empty()) return fail("capacity of a resource without a name");
     if (amount < 0) return fail("negative " + resource + " capacity " + std::to_string(amount));
   }
+  for (const auto& [resource, amount] : report.soft_capacity) {
+    const auto hard = report.capacity.find(resource);
+    if (hard == report.capacity.end()) return fail("soft capacity of " + resource + ", which it has no capacity of");
+    if (amount < 0 || amount > hard->second)
+      return fail("soft " + resource + " capacity " + std::to_string(amount) + " outside 0.." + std::to_string(hard->second));
+  }
   for (const auto& [service, count] : report.running) {
     if (service.empty()) return fail("running replicas of a service without a name");
     if (count < 0) return fail("negative running count " + std::to_string(count) + " of '" + service + "'");

@@ -24,6 +24,7 @@ struct NodeReport {
   std::string name{};
   model::Labels labels{};
   std::map<std::string, std::int64_t> capacity{};  // allocatable, by resource name
+  std::map<std::string, std::int64_t> soft_capacity{};  // use above it costs; only resources of capacity
   std::vector<std::string> taints{};                // "key=value:Effect"
   double cost = 1.0;
   bool cordoned = false;                 // keeps what runs there, takes nothing new

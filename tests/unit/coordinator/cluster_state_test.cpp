@@ -240,10 +240,37 @@ TEST_F(ClusterStateTest, InvalidReportsAreRefused) {
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().message, "node 'n1': negative cpu capacity -1");
   EXPECT_FALSE(state.report_node(NodeReport{}).ok());
+  NodeReport soft_above = a_node("n3");
+  soft_above.soft_capacity = {{"cpu", 5000}};
+  EXPECT_EQ(state.report_node(soft_above).error().message, "node 'n3': soft cpu capacity 5000 outside 0..4000");
+  NodeReport soft_unknown = a_node("n4");
+  soft_unknown.soft_capacity = {{"gpu", 1}};
+  EXPECT_EQ(state.report_node(soft_unknown).error().message, "node 'n4': soft capacity of gpu, which it has no capacity of");
   NodeReport bad_running = a_node("n2");
   bad_running.running = {{"web", -2}};
   EXPECT_FALSE(state.report_node(bad_running).ok());
   EXPECT_TRUE(state.nodes().empty());
+}
+
+// Nodes report a soft capacity of 2 of their 4 cpus; at overload_cost 10 four 1-cpu
+// replicas are cheaper split over both nodes than packed on one (1 + 10 · 2/4 > 2).
+TEST_F(ClusterStateTest, ReportedSoftCapacitiesReachTheSolve) {
+  ClusterState state(options());
+  for (const char* name : {"n1", "n2"}) {
+    NodeReport node = a_node(name);
+    node.soft_capacity = {{"cpu", 2000}};
+    ASSERT_TRUE(state.report_node(node).ok());
+  }
+  const auto plan = state.plan(R"(services:
+  web:
+    image: nginx
+    replicas: 4
+    resources: {cpu: 1, memory: 1Gi}
+objective: {overload_cost: 10}
+)", "services.yaml");
+  ASSERT_TRUE(plan.ok()) << plan.error().message;
+  ASSERT_EQ(plan->placement.size(), 2u);
+  for (const auto& [node, services] : plan->placement) EXPECT_EQ(services.at("web"), 2) << node;
 }
 
 TEST_F(ClusterStateTest, UsesTheInjectedSolveWithTheClockAsItsTimer) {
