@@ -38,6 +38,10 @@ class ReassignmentState {
   int machine_of(int process) const { return assign_[static_cast<std::size_t>(process)]; }
   const std::vector<int>& processes_on(int machine) const { return processes_on_[static_cast<std::size_t>(machine)]; }
   std::int64_t use(int machine, std::size_t resource) const { return use_[static_cast<std::size_t>(machine) * resources_ + resource]; }
+  // What processes that started on `machine` and moved away still hold of a transient resource there.
+  std::int64_t held(int machine, std::size_t resource) const {
+    return transient_use_[static_cast<std::size_t>(machine) * resources_ + resource];
+  }
   // Load plus balance cost of one machine.
   Cost machine_cost(int machine) const { return machine_cost_[static_cast<std::size_t>(machine)]; }
   Cost total() const;
