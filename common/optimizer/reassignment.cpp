@@ -92,6 +92,7 @@ class Search {
       const int a = (result.iterations & 1) != 0 ? any_process_(rng_) : process_on_costly_machine();
       chain_.clear();
       Cost delta = kInfeasible;
+      bool applied = false;  // the move is on the state already (make room builds it there)
       if (percent(rng_) < kHomePercent) {
         const int p = process_to_send_home();
         if (p >= 0) {
@@ -122,10 +123,10 @@ class Search {
         }
       } else {
         delta = make_room(a);  // applied already; undone below when rejected
+        applied = true;
       }
       if (delta == kInfeasible) continue;
       auto& late = history[static_cast<std::size_t>(evaluated++ % kHistory)];
-      const bool applied = kind >= kShiftPercent + kSwapPercent;
       // Plain descent first: late acceptance from the start makes the search trail its own
       // history, which costs most on large instances far from any local optimum.
       stalled = delta < 0 ? 0 : stalled + 1;
