@@ -8,16 +8,31 @@
 
 namespace berth::optimizer {
 
+namespace {
+
+// Cluster-wide totals per resource: what the processes require, and the machines' capacity
+// and safety capacity.
+struct Totals {
+  std::vector<double> demand, capacity, safety;
+
+  explicit Totals(const Reassignment& p)
+      : demand(p.resources.size(), 0), capacity(p.resources.size(), 0), safety(p.resources.size(), 0) {
+    for (const auto& process : p.processes)
+      for (std::size_t r = 0; r < demand.size(); ++r) demand[r] += static_cast<double>(process.requirement[r]);
+    for (const auto& machine : p.machines)
+      for (std::size_t r = 0; r < demand.size(); ++r) {
+        capacity[r] += static_cast<double>(machine.capacity[r]);
+        safety[r] += static_cast<double>(machine.safety_capacity[r]);
+      }
+  }
+};
+
+}  // namespace
+
 double reassignment_simple_bound(const Reassignment& p) {
   const auto resources = p.resources.size();
-  std::vector<double> demand(resources, 0), capacity(resources, 0), safety(resources, 0);
-  for (const auto& process : p.processes)
-    for (std::size_t r = 0; r < resources; ++r) demand[r] += static_cast<double>(process.requirement[r]);
-  for (const auto& machine : p.machines)
-    for (std::size_t r = 0; r < resources; ++r) {
-      capacity[r] += static_cast<double>(machine.capacity[r]);
-      safety[r] += static_cast<double>(machine.safety_capacity[r]);
-    }
+  const Totals totals(p);
+  const auto& [demand, capacity, safety] = totals;
   // Σ_m max(0, x_m) ≥ max(0, Σ_m x_m): both terms are convex in the usage.
   double bound = 0;
   for (std::size_t r = 0; r < resources; ++r)
@@ -67,14 +82,8 @@ class LagrangianDual {
         away_(machines_ * resources_, 0) {
     // The simple bound's prices: the full weight on every resource (and balance) whose
     // cluster-wide total is over its threshold.
-    std::vector<double> demand(resources_, 0), capacity(resources_, 0), safety(resources_, 0);
-    for (const auto& process : p.processes)
-      for (std::size_t r = 0; r < resources_; ++r) demand[r] += static_cast<double>(process.requirement[r]);
-    for (const auto& machine : p.machines)
-      for (std::size_t r = 0; r < resources_; ++r) {
-        capacity[r] += static_cast<double>(machine.capacity[r]);
-        safety[r] += static_cast<double>(machine.safety_capacity[r]);
-      }
+    const Totals totals(p);
+    const auto& [demand, capacity, safety] = totals;
     for (std::size_t m = 0; m < machines_; ++m) {
       for (std::size_t r = 0; r < resources_; ++r)
         if (demand[r] > safety[r]) load_[m * resources_ + r] = static_cast<double>(p.resources[r].load_cost_weight);
