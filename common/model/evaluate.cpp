@@ -58,9 +58,9 @@ ObjectiveTerms evaluate(const Problem& problem, const Placement& placement) {
     const NodeId id{n};
     const Node& node = problem.node(id);
     const auto& hosted = placement.by_node[n];
+    const auto used = node_usage(problem, placement, id);
     if (!hosted.empty()) {
       terms.node_cost += w.node_cost * node.cost;
-      const auto used = node_usage(problem, placement, id);
       const auto u = utilisation_terms(used, node.capacity);
       terms.load_spread += w.load_spread * u.squares;
       terms.balance += w.balance * u.deviation;
@@ -75,7 +75,6 @@ ObjectiveTerms evaluate(const Problem& problem, const Placement& placement) {
         if (placement.count(id, t) == 0) terms.colocation += w.colocation * sc.count;
     }
     if (node.state != NodeState::lost && !problem.objective.free_ratio.empty()) {
-      const auto used = node_usage(problem, placement, id);
       for (const FreeRatioRule& rule : problem.objective.free_ratio) {
         const auto a = static_cast<std::size_t>(rule.per);
         const auto b = static_cast<std::size_t>(rule.keep);

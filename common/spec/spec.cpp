@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -29,14 +30,20 @@ std::vector<std::string> resource_dimensions(const ClusterSpec& cluster, const S
   return dimensions;
 }
 
+// Index of a resource among the problem's dimensions, if it is one.
+std::optional<std::size_t> dimension_of(const std::vector<std::string>& dimensions, const std::string& name) {
+  const auto it = std::find(dimensions.begin(), dimensions.end(), name);
+  if (it == dimensions.end()) return std::nullopt;
+  return static_cast<std::size_t>(it - dimensions.begin());
+}
+
+// `base` with the named amounts written over it; names that are not dimensions were
+// reported where they were read.
 std::vector<std::int64_t> to_vector(const std::vector<ResourceAmount>& amounts,
-                                    const std::vector<std::string>& dimensions) {
-  std::vector<std::int64_t> values(dimensions.size(), 0);
-  for (const ResourceAmount& amount : amounts) {
-    const auto it = std::find(dimensions.begin(), dimensions.end(), amount.name);
-    values[static_cast<std::size_t>(it - dimensions.begin())] = amount.amount;
-  }
-  return values;
+                                    const std::vector<std::string>& dimensions, std::vector<std::int64_t> base) {
+  for (const ResourceAmount& amount : amounts)
+    if (const auto r = dimension_of(dimensions, amount.name)) base[*r] = amount.amount;
+  return base;
 }
 
 class NameResolver {
@@ -153,38 +160,31 @@ model::Problem assemble(const ClusterSpec& cluster, const ServicesSpec& services
                         const std::string& cluster_name, const std::string& services_name, Diagnostics& diagnostics) {
   model::Problem problem;
   problem.resources = resource_dimensions(cluster, services);
+  const std::vector<std::int64_t> zeros(problem.resources.size(), 0);
   problem.objective = services.objective;
   problem.rollout = services.rollout;
   for (const ServiceSpec& spec : services.services) {
     problem.services.push_back(spec.service);
-    problem.services.back().request = to_vector(spec.request, problem.resources);
+    problem.services.back().request = to_vector(spec.request, problem.resources, zeros);
   }
   for (const NodeSpec& spec : cluster.nodes) {
     problem.nodes.push_back(spec.node);
-    problem.nodes.back().capacity = to_vector(spec.capacity, problem.resources);
-    if (!spec.soft_capacity.empty()) {
-      // Resources it does not name keep their capacity: no soft threshold there.
-      auto& soft = problem.nodes.back().soft_capacity;
-      soft = problem.nodes.back().capacity;
-      for (const ResourceAmount& amount : spec.soft_capacity) {
-        const auto it = std::find(problem.resources.begin(), problem.resources.end(), amount.name);
-        if (it == problem.resources.end()) continue;  // reported by check_soft_capacity
-        soft[static_cast<std::size_t>(it - problem.resources.begin())] = amount.amount;
-      }
-    }
+    model::Node& node = problem.nodes.back();
+    node.capacity = to_vector(spec.capacity, problem.resources, zeros);
+    // Resources it does not name keep their capacity: no soft threshold there.
+    if (!spec.soft_capacity.empty()) node.soft_capacity = to_vector(spec.soft_capacity, problem.resources, node.capacity);
   }
 
   for (const FreeRatioSpec& spec : services.free_ratio) {
     model::FreeRatioRule rule{.ratio = spec.ratio, .weight = spec.weight};
     bool known = true;
     for (const auto& [ref, index] : {std::pair{&spec.per, &rule.per}, std::pair{&spec.keep, &rule.keep}}) {
-      const auto it = std::find(problem.resources.begin(), problem.resources.end(), ref->name);
-      if (it == problem.resources.end()) {
+      if (const auto r = dimension_of(problem.resources, ref->name)) {
+        *index = static_cast<int>(*r);
+      } else {
         diagnostics.add(ref->location, "free_ratio names resource " + spec::quoted(ref->name) +
                                            ", which no node's capacity and no service's request has");
         known = false;
-      } else {
-        *index = static_cast<int>(it - problem.resources.begin());
       }
     }
     if (known) problem.objective.free_ratio.push_back(rule);
