@@ -150,6 +150,36 @@ MipResult solve_mip(const model::Problem& problem, const MipOptions& options) {
       program.row(row, rule.ratio - 1.0, kInfinity);
     }
   }
+  // transient: Σ_s request · (x + h) ≤ limit with h[s][n] ≥ running − x, h ≥ 0: what a
+  // replica moving away still holds. Divided by the limit, as the capacity rows are.
+  for (std::uint32_t n = 0; n < nodes; ++n) {
+    const model::Node& node = problem.nodes[n];
+    if (node.state == model::NodeState::lost || node.running.empty()) continue;
+    for (const int r : problem.rollout.transient) {
+      const auto k = static_cast<std::size_t>(r);
+      const auto held_limit = static_cast<double>(model::transient_limit(problem, node, r));
+      if (held_limit <= 0) continue;
+      std::vector<std::pair<int, double>> row;
+      double fixed = 0;  // held by replicas the node may no longer host
+      for (std::size_t s = 0; s < services; ++s) {
+        const double share = static_cast<double>(problem.services[s].request[k]) / held_limit;
+        if (share == 0) continue;
+        int run = 0;
+        for (const auto& sc : node.running)
+          if (sc.service.value == s) run = sc.count;
+        if (x[s][n] < 0) {
+          fixed += share * run;
+          continue;
+        }
+        row.emplace_back(x[s][n], share);
+        if (run == 0) continue;
+        const int h = program.column(0, run, 0, false);
+        program.row({{h, 1.0}, {x[s][n], 1.0}}, run, kInfinity);
+        row.emplace_back(h, share);
+      }
+      if (!row.empty()) program.row(row, -kInfinity, 1.0 - fixed);
+    }
+  }
   // avoid: z[s][n] = 1 when s may run on n.
   const auto conflicts = model::avoid_conflicts(problem);
   std::map<std::pair<std::size_t, std::size_t>, int> z;

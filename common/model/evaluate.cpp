@@ -116,6 +116,7 @@ PlacementStats stats(const Problem& problem, const Placement& placement) {
 const char* to_string(ViolationKind kind) {
   switch (kind) {
     case ViolationKind::capacity: return "capacity";
+    case ViolationKind::transient: return "transient";
     case ViolationKind::ineligible: return "ineligible";
     case ViolationKind::cordoned: return "cordoned";
     case ViolationKind::max_per_node: return "max_per_node";
@@ -162,6 +163,18 @@ std::vector<Violation> check(const Problem& problem, const Placement& placement)
       if (used[r] > node.capacity[r])
         add(ViolationKind::capacity, "node " + node.name + ": " + problem.resources[r] + " " +
                                          std::to_string(used[r]) + " > " + std::to_string(node.capacity[r]));
+    if (node.state == NodeState::lost) continue;
+    for (const int r : problem.rollout.transient) {
+      // What the node holds while the change runs: every replica placed there, and every
+      // replica running there now that the placement moves away.
+      const auto k = static_cast<std::size_t>(r);
+      std::int64_t held = used[k];
+      for (const auto& sc : node.running)
+        held += problem.service(sc.service).request[k] * std::max(0, sc.count - placement.count(id, sc.service));
+      if (const std::int64_t limit = transient_limit(problem, node, r); held > limit)
+        add(ViolationKind::transient, "node " + node.name + ": " + problem.resources[k] + " " + std::to_string(held) +
+                                          " held while replicas move > " + std::to_string(limit));
+    }
   }
   const auto placed = placement.placed_per_service(problem.services.size());
   // Services with the same eligibility key (rules.hpp) have the same spread domains;

@@ -144,6 +144,12 @@ struct Objective {
 
 struct Rollout {
   int max_concurrent = 10;
+  // Transient resources (ROADEF's; a start-before-stop rollout's): a replica that moves
+  // keeps holding these on the node it leaves until the whole change is done, so on every
+  // node Σ_s request_s · max(placed_s, running_s) fits the capacity. Resource indices,
+  // sorted, no repeats. A node that already holds more than its capacity (it was
+  // overcommitted before) may keep what it holds but take nothing more.
+  std::vector<int> transient{};
 };
 
 struct Problem {

@@ -73,6 +73,19 @@ int replica_limit(const Problem& problem, NodeId node_id, ServiceId service_id) 
   return std::max(limit, 0);
 }
 
+std::int64_t transient_held(const Problem& problem, const Node& node, int resource) {
+  if (node.state == NodeState::lost) return 0;
+  std::int64_t held = 0;
+  for (const auto& sc : node.running)
+    held += problem.service(sc.service).request[static_cast<std::size_t>(resource)] * sc.count;
+  return held;
+}
+
+std::int64_t transient_limit(const Problem& problem, const Node& node, int resource) {
+  if (node.state == NodeState::lost) return 0;
+  return std::max(node.capacity[static_cast<std::size_t>(resource)], transient_held(problem, node, resource));
+}
+
 std::vector<std::vector<ServiceId>> avoid_conflicts(const Problem& problem) {
   std::vector<std::set<std::uint32_t>> sets(problem.services.size());
   for (std::uint32_t s = 0; s < problem.services.size(); ++s) {

@@ -2,6 +2,7 @@
 // The hard per-node rules of the model, in one place: which nodes may host a service and
 // how many replicas at most. The optimizer, the checker and the baselines all use these,
 // so "eligible" means the same thing everywhere.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,12 @@ std::string eligibility_key(const Service& service);
 // (eligibility, max_per_node, cordon, the service's replica count); capacity and avoid
 // are left to the caller.
 int replica_limit(const Problem& problem, NodeId node, ServiceId service);
+
+// Transient resource `resource` on `node`: what its running replicas hold now, and the
+// most the node may hold during a change, max(capacity, held) (see Rollout::transient).
+// Both 0 on a lost node, whose replicas are gone.
+std::int64_t transient_held(const Problem& problem, const Node& node, int resource);
+std::int64_t transient_limit(const Problem& problem, const Node& node, int resource);
 
 // avoid is symmetric: conflicts[s] lists every t with s in t.avoid or t in s.avoid.
 std::vector<std::vector<ServiceId>> avoid_conflicts(const Problem& problem);

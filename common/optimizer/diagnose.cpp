@@ -47,6 +47,11 @@ std::string blocker(const WorkingPlacement& wp, std::size_t n, std::uint32_t s) 
     const std::int64_t need = inst.req(s)[r];
     if (need > 0 && wp.used_resources(n)[r] + need > inst.cap(n)[r]) return "insufficient " + problem.resources[r];
   }
+  // Capacity fits: what blocks is a transient resource still held by replicas moving away.
+  if (wp.room_by_capacity(n, s) == 0)
+    for (std::size_t j = 0; j < inst.transient.size(); ++j)
+      if (const int r = inst.transient[j]; inst.req(s)[r] > wp.transient_room(n, j))
+        return problem.resources[r] + " held by replicas moving away";
   return "";
 }
 

@@ -90,6 +90,12 @@ Instance make_instance(const model::Problem& problem) {
     }
     inst.node_cost.push_back(w.node_cost * node.cost);
   }
+  inst.transient = problem.rollout.transient;
+  for (const auto& node : problem.nodes)
+    for (const int r : inst.transient) {
+      inst.transient_held.push_back(model::transient_held(problem, node, r));
+      inst.transient_limit.push_back(model::transient_limit(problem, node, r));
+    }
   for (auto& scale : inst.dim_scale) scale = node_count > 0 ? scale / static_cast<double>(node_count) : 0.0;
 
   for (const auto& service : problem.services) {

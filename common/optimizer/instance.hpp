@@ -23,6 +23,11 @@ struct Instance {
   std::vector<std::int64_t> soft_capacity;  // node × dims; equal to capacity where a node has none
   bool has_overload = false;  // some node's soft capacity is below its capacity, and overload weighs
   std::vector<std::int64_t> request;   // service × dims
+  // Transient resources (model::Rollout::transient): their indices, and per node × those
+  // what the running replicas hold now and the most the node may hold during a change.
+  std::vector<int> transient;
+  std::vector<std::int64_t> transient_held;
+  std::vector<std::int64_t> transient_limit;
   std::vector<double> node_cost;       // weighted: weights.node_cost × cost
   std::vector<double> penalty;         // per unplaced replica: weights.unplaced × (1 + priority)
   std::vector<int> replicas;
@@ -56,6 +61,8 @@ struct Instance {
   const std::int64_t* cap(std::size_t n) const { return &capacity[n * dims]; }
   const std::int64_t* soft(std::size_t n) const { return &soft_capacity[n * dims]; }
   const std::int64_t* req(std::size_t s) const { return &request[s * dims]; }
+  const std::int64_t* held(std::size_t n) const { return &transient_held[n * transient.size()]; }
+  const std::int64_t* held_limit(std::size_t n) const { return &transient_limit[n * transient.size()]; }
   bool has_spread(std::size_t s) const { return spread_key_of_service[s] >= 0; }
   // Spread domain of node n for service s; meaningful where s is eligible on n.
   int domain_of(std::size_t s, std::size_t n) const {

@@ -42,6 +42,30 @@ std::int64_t room_for(const LocalProblem& lp, const std::vector<std::int64_t>& u
   return std::max<std::int64_t>(room, 0);
 }
 
+// Transient use beyond what the running replicas hold, per LocalProblem::transient_dims.
+using Extra = std::vector<std::int64_t>;
+
+// Replicas of `item` that still fit into the transient room when it has `current` now:
+// those coming back where they run need none.
+std::int64_t transient_fit(const LocalProblem& lp, const Extra& extra, std::size_t item, std::int32_t current) {
+  std::int64_t room = std::numeric_limits<std::int64_t>::max();
+  if (lp.transient_dims.empty()) return room;
+  const std::int64_t home = std::max(0, lp.items[item].running - current);
+  const auto* d = lp.demand_of(item);
+  for (std::size_t j = 0; j < lp.transient_dims.size(); ++j)
+    if (const auto size = d[lp.transient_dims[j]]; size > 0)
+      room = std::min(room, home + std::max<std::int64_t>(0, lp.transient_room[j] - extra[j]) / size);
+  return room;
+}
+
+void transient_add(const LocalProblem& lp, Extra& extra, std::size_t item, std::int32_t before, std::int32_t after) {
+  const std::int32_t run = lp.items[item].running;
+  const std::int32_t beyond = std::max(0, after - run) - std::max(0, before - run);
+  if (beyond == 0) return;
+  const auto* d = lp.demand_of(item);
+  for (std::size_t j = 0; j < lp.transient_dims.size(); ++j) extra[j] += d[lp.transient_dims[j]] * beyond;
+}
+
 // Share of the node one replica takes, summed over dimensions: the greedy's size measure.
 double relative_size(const LocalProblem& lp, std::size_t item) {
   double size = 1e-9;
@@ -90,6 +114,7 @@ std::vector<std::int32_t> greedy_linear(const LocalProblem& lp) {
   std::vector<std::int32_t> counts(lp.items.size(), 0);
   std::vector<int> blocked(lp.items.size(), 0);
   std::vector<std::int64_t> used(lp.dims, 0);
+  Extra extra(lp.transient_dims.size(), 0);
   // A node holds a few dozen of thousands of candidates: order a growing prefix only, and
   // stop once a long run of pieces no longer fits.
   std::size_t done = 0;
@@ -100,7 +125,8 @@ std::vector<std::int32_t> greedy_linear(const LocalProblem& lp) {
     for (; done < static_cast<std::size_t>(end) && misses < kMissesBeforeFull; ++done) {
       const Piece& piece = pieces[done];
       if (blocked[piece.item] > 0) continue;
-      const auto take = static_cast<std::int32_t>(std::min<std::int64_t>(piece.count, room_for(lp, used, piece.item)));
+      const auto take = static_cast<std::int32_t>(std::min<std::int64_t>(
+          {std::int64_t{piece.count}, room_for(lp, used, piece.item), transient_fit(lp, extra, piece.item, counts[piece.item])}));
       if (take <= 0) {
         ++misses;
         continue;
@@ -108,6 +134,7 @@ std::vector<std::int32_t> greedy_linear(const LocalProblem& lp) {
       misses = 0;
       if (counts[piece.item] == 0)
         for (const int j : lp.conflicts[piece.item]) ++blocked[j];
+      transient_add(lp, extra, piece.item, counts[piece.item], counts[piece.item] + take);
       counts[piece.item] += take;
       const auto* d = lp.demand_of(piece.item);
       for (int r = 0; r < lp.dims; ++r) used[r] += d[r] * take;
@@ -123,6 +150,7 @@ std::vector<std::int32_t> greedy_marginal(const LocalProblem& lp) {
   std::vector<int> blocked(m, 0);
   std::vector<std::int64_t> used(lp.dims, 0);
   std::vector<std::int64_t> next(lp.dims, 0);
+  Extra extra(lp.transient_dims.size(), 0);
   std::vector<double> size(m);
   for (std::size_t i = 0; i < m; ++i) size[i] = relative_size(lp, i);
   double current_q = utilisation_cost(lp, used);
@@ -132,7 +160,8 @@ std::vector<std::int32_t> greedy_marginal(const LocalProblem& lp) {
     double best_q = 0;
     for (std::size_t i = 0; i < m; ++i) {
       const auto& item = lp.items[i];
-      if (blocked[i] > 0 || counts[i] >= item.limit || !fits(lp, used, i, 1)) continue;
+      if (blocked[i] > 0 || counts[i] >= item.limit || !fits(lp, used, i, 1) || transient_fit(lp, extra, i, counts[i]) < 1)
+        continue;
       double gain = item.price;
       if (counts[i] < item.running) gain += lp.migration_weight * item.move_cost;
       double lonely = lp.unmet_preferences[i];
@@ -158,6 +187,7 @@ std::vector<std::int32_t> greedy_marginal(const LocalProblem& lp) {
     if (best == m) break;
     if (counts[best] == 0)
       for (const int j : lp.conflicts[best]) ++blocked[j];
+    transient_add(lp, extra, best, counts[best], counts[best] + 1);
     ++counts[best];
     const auto* d = lp.demand_of(best);
     for (int r = 0; r < lp.dims; ++r) used[r] += d[r];
@@ -170,6 +200,7 @@ struct Enumeration {
   const LocalProblem& lp;
   std::vector<std::int32_t> counts;
   std::vector<std::int64_t> used;
+  Extra extra;
   std::vector<std::int32_t> best;
   double best_value = kInfinity;
 
@@ -184,12 +215,16 @@ struct Enumeration {
     }
     bool conflicted = false;
     for (const int j : lp.conflicts[i]) conflicted |= static_cast<std::size_t>(j) < i && counts[j] > 0;
-    const std::int32_t top = conflicted ? 0 : static_cast<std::int32_t>(std::min<std::int64_t>(lp.items[i].limit, room_for(lp, used, i)));
+    const std::int32_t top = conflicted ? 0
+                                        : static_cast<std::int32_t>(std::min<std::int64_t>(
+                                              {std::int64_t{lp.items[i].limit}, room_for(lp, used, i), transient_fit(lp, extra, i, 0)}));
     const auto* d = lp.demand_of(i);
     for (std::int32_t k = 0; k <= top; ++k) {
       counts[i] = k;
       for (int r = 0; r < lp.dims; ++r) used[r] += d[r] * k;
+      transient_add(lp, extra, i, 0, k);
       visit(i + 1);
+      transient_add(lp, extra, i, k, 0);
       for (int r = 0; r < lp.dims; ++r) used[r] -= d[r] * k;
     }
     counts[i] = 0;
@@ -409,12 +444,14 @@ double open_lower_bound(const LocalProblem& lp, const std::vector<std::int32_t>&
 
 double local_cost(const LocalProblem& lp, const std::vector<std::int32_t>& counts) {
   std::vector<std::int64_t> used(lp.dims, 0);
+  Extra extra(lp.transient_dims.size(), 0);
   bool any = false;
   double cost = lp.constant;
   for (std::size_t i = 0; i < counts.size(); ++i) {
     const auto& item = lp.items[i];
     const std::int32_t x = counts[i];
     if (x < 0 || x > item.limit) return kInfinity;
+    transient_add(lp, extra, i, 0, x);
     cost += lp.migration_weight * item.move_cost * std::max(0, item.running - x);
     if (x == 0) continue;
     any = true;
@@ -427,6 +464,8 @@ double local_cost(const LocalProblem& lp, const std::vector<std::int32_t>& count
   }
   for (int r = 0; r < lp.dims; ++r)
     if (used[r] > lp.capacity[r]) return kInfinity;
+  for (std::size_t j = 0; j < extra.size(); ++j)
+    if (extra[j] > lp.transient_room[j]) return kInfinity;
   // At no usage only the free ratio rules can cost: they count on an empty node too.
   cost += utilisation_cost(lp, used);
   if (any) cost += lp.fixed_cost;
@@ -442,7 +481,8 @@ LocalAnswer solve_local(const LocalProblem& lp, const LocalOptions& options) {
     if (combinations > options.enumeration_limit) break;
   }
   if (combinations <= options.enumeration_limit) {
-    Enumeration search{lp, std::vector<std::int32_t>(m, 0), std::vector<std::int64_t>(lp.dims, 0), {}, kInfinity};
+    Enumeration search{lp, std::vector<std::int32_t>(m, 0), std::vector<std::int64_t>(lp.dims, 0),
+                       Extra(lp.transient_dims.size(), 0), {}, kInfinity};
     search.visit(0);
     answer.counts = std::move(search.best);
     answer.value = search.best_value;

@@ -44,6 +44,12 @@ struct LocalProblem {
   double overload_weight = 0;
   // Paid whatever the node hosts (an empty node's free shares count too).
   std::vector<model::FreeRatioRule> free_ratio;
+  // Transient resources (model::Rollout::transient): their dimensions and, for each, the
+  // room left for replicas beyond those running here now (what the node may hold during a
+  // change less what its running replicas hold): Σ_i demand · max(0, count_i − running_i)
+  // stays within it. The bound leaves this rule out, which keeps it valid.
+  std::vector<int> transient_dims;
+  std::vector<std::int64_t> transient_room;
   double migration_weight = 0;  // per replica moved away, times the item's move_cost
   double colocation_weight = 0;
   std::vector<std::vector<int>> conflicts;  // per item: items that may not share the node

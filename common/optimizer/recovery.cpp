@@ -236,7 +236,9 @@ void fill_nodes(WorkingPlacement& wp, std::mt19937_64& rng, const std::vector<do
           ++shape.first_live;
         for (std::size_t i = shape.first_live; i < shape.services.size(); ++i) {
           const std::uint32_t s = shape.services[i];
-          if (wp.unplaced(s) > 0 && wp.room_by_rules(n, s) > 0 && wp.spread_room(n, s) > 0) {
+          // fits() saw plain capacity; room_by_capacity adds the transient room.
+          if (wp.unplaced(s) > 0 && wp.room_by_rules(n, s) > 0 && wp.spread_room(n, s) > 0 &&
+              (inst.transient.empty() || wp.room_by_capacity(n, s) > 0)) {
             chosen = s;
             break;
           }

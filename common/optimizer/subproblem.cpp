@@ -19,6 +19,9 @@ LocalProblem build_local_problem(const Instance& instance, std::size_t node) {
     lp.soft_capacity.assign(instance.soft(node), instance.soft(node) + instance.dims);
     lp.overload_weight = weights.overload;
   }
+  lp.transient_dims = instance.transient;
+  for (std::size_t j = 0; j < instance.transient.size(); ++j)
+    lp.transient_room.push_back(instance.held_limit(node)[j] - instance.held(node)[j]);
   lp.migration_weight = weights.migration;
   lp.colocation_weight = weights.colocation;
   const std::size_t m = candidates.size();

@@ -28,7 +28,8 @@ WorkingPlacement::WorkingPlacement(const Instance& instance)
       hosted_(instance.node_count()),
       placed_(instance.service_count(), 0),
       domain_counts_(instance.service_count()),
-      occupied_(instance.service_count(), 0) {
+      occupied_(instance.service_count(), 0),
+      held_(instance.transient_held) {
   for (std::size_t s = 0; s < instance.service_count(); ++s)
     if (instance.has_spread(s)) domain_counts_[s].assign(instance.domain_count[s], 0);
 }
@@ -55,7 +56,37 @@ std::int64_t WorkingPlacement::room_by_capacity(std::size_t node, std::uint32_t 
   const auto* used = used_resources(node);
   for (int r = 0; r < instance_->dims; ++r)
     if (req[r] > 0) room = std::min(room, (cap[r] - used[r]) / req[r]);
+  const auto& transient = instance_->transient;
+  if (transient.empty() || room <= 0) return std::max<std::int64_t>(room, 0);
+  const std::int64_t home = std::max(0, running(node, service) - count(node, service));
+  for (std::size_t j = 0; j < transient.size(); ++j)
+    if (const auto r = transient[j]; req[r] > 0)
+      room = std::min(room, home + std::max<std::int64_t>(0, transient_room(node, j)) / req[r]);
   return std::max<std::int64_t>(room, 0);
+}
+
+std::int64_t WorkingPlacement::transient_room(std::size_t node, std::size_t j) const {
+  const std::size_t t = instance_->transient.size();
+  return instance_->held_limit(node)[j] - used_resources(node)[instance_->transient[j]] - held_[node * t + j];
+}
+
+int WorkingPlacement::running(std::size_t node, std::uint32_t service) const {
+  const Candidate* c = find_candidate(instance_->candidates(node), service);
+  return c == nullptr ? 0 : c->running;
+}
+
+// Replicas running on the node now hold their transient resources there until the change
+// is done unless the placement keeps them: held = request · max(0, running − count).
+void WorkingPlacement::hold(std::size_t node, std::uint32_t service, int before, int after) {
+  const auto& transient = instance_->transient;
+  if (transient.empty()) return;
+  const int run = running(node, service);
+  if (run == 0) return;
+  const int kept = std::min(run, after) - std::min(run, before);  // more running replicas kept
+  if (kept == 0) return;
+  const auto* req = instance_->req(service);
+  auto* held = &held_[node * transient.size()];
+  for (std::size_t j = 0; j < transient.size(); ++j) held[j] -= req[transient[j]] * kept;
 }
 
 bool WorkingPlacement::spread_ok(std::uint32_t service) const {
@@ -100,8 +131,10 @@ void WorkingPlacement::add(std::size_t node, std::uint32_t service, int k) {
   auto& hosted = hosted_[node];
   auto it = find_hosted(hosted, service);
   if (it != hosted.end() && it->service.value == service) {
+    hold(node, service, it->count, it->count + k);
     it->count += k;
   } else {
+    hold(node, service, 0, k);
     hosted.insert(it, model::ServiceCount{model::ServiceId{service}, k});
   }
   const auto* req = instance_->req(service);
@@ -118,6 +151,7 @@ void WorkingPlacement::remove(std::size_t node, std::uint32_t service, int k) {
   auto& hosted = hosted_[node];
   auto it = find_hosted(hosted, service);
   assert(it != hosted.end() && it->service.value == service && it->count >= k);
+  hold(node, service, it->count, it->count - k);
   it->count -= k;
   if (it->count == 0) hosted.erase(it);
   const auto* req = instance_->req(service);

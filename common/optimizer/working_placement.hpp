@@ -24,8 +24,13 @@ class WorkingPlacement {
 
   // Most replicas the per-node rules allow (limit minus what is there; 0 if avoided).
   int room_by_rules(std::size_t node, std::uint32_t service) const;
-  // Most replicas that fit in free capacity.
+  // Most replicas that fit in free capacity, transient resources included: a replica
+  // coming back where it runs now needs no transient room, any other needs it on top of
+  // what the replicas moving away still hold.
   std::int64_t room_by_capacity(std::size_t node, std::uint32_t service) const;
+  // Room left on the node's j-th transient resource (Instance::transient) for a replica
+  // that does not run there now.
+  std::int64_t transient_room(std::size_t node, std::size_t j) const;
   // Spread: the service's counts per domain are within max_skew and at least
   // min(min_domains, placed) domains hold one now (true without spread).
   bool spread_ok(std::uint32_t service) const;
@@ -55,6 +60,11 @@ class WorkingPlacement {
   std::vector<int> placed_;                             // per service
   std::vector<std::vector<int>> domain_counts_;         // per service with spread
   std::vector<int> occupied_;                           // domains holding a replica, per service
+  // node × transient resources: what replicas moving away from the node still hold there.
+  std::vector<std::int64_t> held_;
+
+  int running(std::size_t node, std::uint32_t service) const;
+  void hold(std::size_t node, std::uint32_t service, int before, int after);
 };
 
 }  // namespace berth::optimizer

@@ -117,7 +117,7 @@ struct Encoder {
       prefers.emplace_back(list.begin(), list.end());
     const std::vector<std::int32_t> unmet(lp.unmet_preferences.begin(),
                                           lp.unmet_preferences.end());
-    header(pk, 21, "subproblem");
+    header(pk, 23, "subproblem");
     field(pk, "solve", m.solve);
     field(pk, "dims", static_cast<std::int64_t>(lp.dims));
     field(pk, "capacity", lp.capacity);
@@ -132,6 +132,8 @@ struct Encoder {
     field(pk, "balance_weight", lp.balance_weight);
     field(pk, "soft_capacity", lp.soft_capacity);
     field(pk, "overload_weight", lp.overload_weight);
+    field(pk, "transient_dims", std::vector<std::int32_t>(lp.transient_dims.begin(), lp.transient_dims.end()));
+    field(pk, "transient_room", lp.transient_room);
     std::vector<std::int32_t> ratio_resources;
     std::vector<double> ratio_values;
     for (const auto &rule : lp.free_ratio) {
@@ -395,6 +397,9 @@ Result<Message> decode_subproblem(Fields &f) {
   f.read("balance_weight", lp.balance_weight, to_weight);
   f.read("soft_capacity", lp.soft_capacity, list_of<std::int64_t>(to_count));
   f.read("overload_weight", lp.overload_weight, to_weight);
+  std::vector<std::int32_t> transient_dims;
+  f.read("transient_dims", transient_dims, list_of<std::int32_t>(to_count32));
+  f.read("transient_room", lp.transient_room, list_of<std::int64_t>(to_count));
   std::vector<std::int32_t> ratio_resources;
   std::vector<double> ratio_values;
   f.read("free_ratio_resources", ratio_resources, list_of<std::int32_t>(to_count32));
@@ -422,8 +427,15 @@ Result<Message> decode_subproblem(Fields &f) {
     else
       lp.free_ratio.push_back({ratio_resources[k], ratio_resources[k + 1], ratio_values[k], ratio_values[k + 1]});
   }
+  for (std::size_t j = 0; f.ok() && j < transient_dims.size(); ++j) {
+    if (transient_dims[j] >= lp.dims)
+      f.fail("transient_dims entry " + std::to_string(j) + " is beyond dims");
+    else
+      lp.transient_dims.push_back(transient_dims[j]);
+  }
   for (const std::string &problem :
        {checked_size(lp.capacity.size(), lp.dims, "capacity"),
+        checked_size(lp.transient_room.size(), transient_dims.size(), "transient_room"),
         lp.soft_capacity.empty() ? std::string() : checked_size(lp.soft_capacity.size(), lp.dims, "soft_capacity"),
         checked_size(limit.size(), items, "limit"),
         checked_size(running.size(), items, "running"),

@@ -21,7 +21,7 @@
 
 namespace berth::protocol {
 
-inline constexpr std::int64_t kVersion = 2;
+inline constexpr std::int64_t kVersion = 3;
 
 // What an agent reports about its node.
 struct NodeReport {

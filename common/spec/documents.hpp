@@ -54,7 +54,8 @@ struct ServicesSpec {
   std::vector<ServiceSpec> services;
   model::Objective objective;  // everything but free_ratio
   std::vector<FreeRatioSpec> free_ratio;
-  model::Rollout rollout;
+  model::Rollout rollout;  // everything but transient
+  std::vector<NameRef> transient;
 };
 
 // Read a parsed document; every problem goes to the reader's diagnostics, and what could

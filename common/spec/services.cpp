@@ -16,7 +16,7 @@ const std::vector<std::string_view> kServiceKeys = {
     "prefer", "spread",   "priority",  "min_available", "move_cost",     "command",       "env",         "ports"};
 const std::vector<std::string_view> kSpreadKeys = {"key", "max_skew", "min_domains"};
 const std::vector<std::string_view> kAffinityKeys = {"key", "operator", "values"};
-const std::vector<std::string_view> kRolloutKeys = {"max_concurrent"};
+const std::vector<std::string_view> kRolloutKeys = {"max_concurrent", "transient"};
 const std::vector<std::string_view> kObjectiveKeys = {"strategy",      "migration_cost", "node_cost",
                                                       "load_spread",   "balance",        "overload_cost",
                                                       "free_ratio",    "colocation",     "unplaced_penalty"};
@@ -234,11 +234,13 @@ ServiceSpec read_service(const Field& entry, YamlReader& reader) {
   return spec;
 }
 
-void read_rollout(const Field& field, YamlReader& reader, model::Rollout& rollout) {
+// transient: resource names, resolved by spec.cpp, which knows them all.
+void read_rollout(const Field& field, YamlReader& reader, model::Rollout& rollout, std::vector<NameRef>& transient) {
   const auto fields = reader.map_fields(field.value, "rollout", kRolloutKeys);
   if (!fields) return;
   if (const Field* max = YamlReader::find(*fields, "max_concurrent"))
     if (const auto value = reader.int32(*max, "max_concurrent of rollout", 1)) rollout.max_concurrent = *value;
+  if (const Field* names = YamlReader::find(*fields, "transient")) transient = read_names(*names, "transient of rollout", reader);
 }
 
 // free_ratio: a list of {per, keep, ratio, weight}; the names are resolved to resources
@@ -337,7 +339,7 @@ ServicesSpec read_services(const YAML::Node& root, YamlReader& reader) {
       if (!entries) continue;
       for (const Field& entry : *entries) result.services.push_back(read_service(entry, reader));
     } else if (field.name == "rollout") {
-      read_rollout(field, reader, result.rollout);
+      read_rollout(field, reader, result.rollout, result.transient);
     } else if (field.name == "objective") {
       read_objective(field, reader, result.objective, result.free_ratio);
     }

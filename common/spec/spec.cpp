@@ -189,6 +189,15 @@ model::Problem assemble(const ClusterSpec& cluster, const ServicesSpec& services
     }
     if (known) problem.objective.free_ratio.push_back(rule);
   }
+  for (const NameRef& ref : services.transient) {
+    if (const auto r = dimension_of(problem.resources, ref.name)) {
+      problem.rollout.transient.push_back(static_cast<int>(*r));
+    } else {
+      diagnostics.add(ref.location, "transient of rollout names resource " + spec::quoted(ref.name) +
+                                        ", which no node's capacity and no service's request has");
+    }
+  }
+  std::sort(problem.rollout.transient.begin(), problem.rollout.transient.end());
   const NameResolver resolver(services);
   resolve_rules(services, resolver, problem, diagnostics);
   if (services_read) resolve_running(cluster, resolver, problem, diagnostics);

@@ -82,6 +82,17 @@ void add_cost_rules(Rng& rng, model::Problem& problem) {
   }
 }
 
+// A third of the problems: cpu, memory or both transient, so replicas that move keep
+// holding them where they ran. Drawn last, so the rest of each problem stays as it was.
+void add_rollout_rules(Rng& rng, model::Problem& problem) {
+  if (!rng.chance(0.33)) return;
+  switch (rng.between(0, 2)) {
+    case 0: problem.rollout.transient = {0}; break;
+    case 1: problem.rollout.transient = {1}; break;
+    default: problem.rollout.transient = {0, 1}; break;
+  }
+}
+
 model::Strategy random_strategy(Rng& rng) {
   switch (rng.between(0, 2)) {
     case 0: return model::Strategy::binpack;
@@ -192,6 +203,7 @@ model::Problem random_tiny_problem(std::uint64_t seed) {
   problem.objective.weights.migration = rng.pick(std::vector<double>{0.0, 0.5, 1.0, 2.0, 5.0});
   problem.objective.weights.colocation = rng.pick(std::vector<double>{0.0, 0.1, 0.5, 2.0});
   add_cost_rules(rng, problem);
+  add_rollout_rules(rng, problem);
   return problem;
 }
 
@@ -305,6 +317,7 @@ model::Problem random_medium_problem(std::uint64_t seed, const MediumShape& shap
   problem.objective.weights.migration = rng.pick(std::vector<double>{0.0, 0.5, 1.0, 5.0});
   problem.objective.weights.colocation = rng.pick(std::vector<double>{0.0, 0.1, 1.0});
   add_cost_rules(rng, problem);
+  add_rollout_rules(rng, problem);
   return problem;
 }
 
@@ -316,7 +329,9 @@ std::string describe(const model::Problem& problem) {
                                                                                  : "balanced";
   out << "strategy " << strategy << " weights{node_cost=" << w.node_cost << " overload=" << w.overload << " load_spread=" << w.load_spread
       << " balance=" << w.balance << " migration=" << w.migration << " colocation=" << w.colocation
-      << " unplaced=" << w.unplaced << "} resources[";
+      << " unplaced=" << w.unplaced << "} transient[";
+  for (std::size_t j = 0; j < problem.rollout.transient.size(); ++j) out << (j ? "," : "") << problem.rollout.transient[j];
+  out << "] resources[";
   for (std::size_t r = 0; r < problem.resources.size(); ++r) out << (r ? "," : "") << problem.resources[r];
   out << "]\n";
   auto amounts = [&](const std::vector<std::int64_t>& v) {

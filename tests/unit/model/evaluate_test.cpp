@@ -107,6 +107,40 @@ TEST(Check, FindsTooFewSpreadDomains) {
   EXPECT_TRUE(check(problem, placement).empty());
 }
 
+// cpu is transient. n1 runs db, n2 runs web, each filling its node: swapping them would
+// need both on each node while they move.
+TEST(Check, TransientResourcesCountReplicasThatMoveAwayOnTheNodeTheyLeave) {
+  auto problem = a_problem({a_node("n1").cpu(1000).running(0, 1), a_node("n2").cpu(1000).running(1, 1)},
+                           {a_service("db").cpu(1000), a_service("web").cpu(1000)});
+  Placement swapped = Placement::empty_for(problem);
+  swapped.set(NodeId{0}, ServiceId{1}, 1);
+  swapped.set(NodeId{1}, ServiceId{0}, 1);
+  EXPECT_TRUE(check(problem, swapped).empty()) << "without transient resources the swap is valid";
+  problem.rollout.transient = {0};
+  const auto violations = check(problem, swapped);
+  ASSERT_EQ(violations.size(), 2u);
+  EXPECT_EQ(violations[0].kind, ViolationKind::transient);
+  EXPECT_EQ(violations[0].detail, "node n1: cpu 2000 held while replicas move > 1000");
+  EXPECT_TRUE(check(problem, Placement::from_running(problem)).empty()) << "what stays holds nothing twice";
+  Placement moved_out = Placement::empty_for(problem);
+  moved_out.set(NodeId{1}, ServiceId{1}, 1);
+  EXPECT_TRUE(check(problem, moved_out).empty()) << "stopping db alone holds its cpu, within capacity";
+}
+
+TEST(Check, AnOvercommittedNodeMayKeepWhatItHoldsButTakeNothingMore) {
+  // n1 runs two replicas of 1000 on 1500 (capacity shrank since): the transient limit is
+  // what it holds, 2000. Moving one away and placing a small one there is over it.
+  auto problem = a_problem({a_node("n1").cpu(1500).running(0, 2), a_node("n2").cpu(4000)},
+                           {a_service("web").replicas(2).cpu(1000), a_service("tiny").cpu(100)});
+  problem.rollout.transient = {0};
+  Placement placement = Placement::empty_for(problem);
+  placement.set(NodeId{0}, ServiceId{0}, 1);
+  placement.set(NodeId{1}, ServiceId{0}, 1);
+  EXPECT_TRUE(check(problem, placement).empty());
+  placement.set(NodeId{0}, ServiceId{1}, 1);
+  EXPECT_TRUE(has(check(problem, placement), ViolationKind::transient));
+}
+
 TEST(Check, NodeAffinityMakesOtherNodesIneligible) {
   auto problem = a_problem({a_node("n1").label("gpu", "T4"), a_node("n2").label("gpu", "A100")},
                            {a_service("train").affinity("gpu", AffinityOperator::in, {"V100", "A100"})});

@@ -138,5 +138,33 @@ TEST(LocalSolver, CostIsInfiniteForAnswersThatBreakARule) {
   EXPECT_EQ(local_cost(lp, {1, 1}), std::numeric_limits<double>::infinity());
 }
 
+// cpu is transient: the node has 4 cpu, one replica (1 cpu) runs there now, but 1 cpu of
+// the other 3 is still held by a replica of another service moving away. So besides the
+// replica it keeps, it may take only 2 more, though its capacity holds 4.
+LocalProblem a_transient_problem(std::int32_t limit) {
+  auto lp = a_local_problem(4, 100, 0.0, {{1, 1, limit, 5.0, 1}});
+  lp.transient_dims = {0};
+  lp.transient_room = {2};
+  return lp;
+}
+
+TEST(LocalSolver, TakesNoMoreThanTheTransientRoomBeyondWhatRunsThere) {
+  const auto lp = a_transient_problem(4);
+  EXPECT_EQ(local_cost(lp, {4}), std::numeric_limits<double>::infinity());
+  EXPECT_LT(local_cost(lp, {3}), std::numeric_limits<double>::infinity());
+  const auto enumerated = solve_local(lp);
+  EXPECT_TRUE(enumerated.exact);
+  EXPECT_EQ(enumerated.counts, (std::vector<std::int32_t>{3}));
+  // The greedies (no enumeration) must keep to the same room.
+  const auto greedy = solve_local(lp, {.enumeration_limit = 1});
+  EXPECT_FALSE(greedy.exact);
+  EXPECT_EQ(greedy.counts, (std::vector<std::int32_t>{3}));
+  EXPECT_LE(greedy.lower_bound, enumerated.value + 1e-9);
+  auto with_overload = lp;  // a usage term sends it to the marginal greedy
+  with_overload.soft_capacity = {3, 100};
+  with_overload.overload_weight = 0.1;
+  EXPECT_EQ(solve_local(with_overload, {.enumeration_limit = 1}).counts, (std::vector<std::int32_t>{3}));
+}
+
 }  // namespace
 }  // namespace berth::optimizer

@@ -153,6 +153,46 @@ TEST(Scenario, MoveCostDecidesWhichServiceMoves) {
   EXPECT_DOUBLE_EQ(solution.terms.migration, 1.0);
 }
 
+// db must now run on an ssd node. n1 (hdd) runs db, n2 (ssd) runs web, each filling its
+// node; n3 (ssd) is empty but costs 3. Swapping db and web is cheapest (2 nodes, 2 moves),
+// but with cpu transient both would be on each node while they move: db goes to n3 and
+// web stays.
+TEST(Scenario, TransientResourcesRuleOutASwapThatWouldHoldBothReplicasOnANode) {
+  auto problem = a_problem({a_node("n1").cpu(1000).label("disk", "hdd").running(0, 1),
+                            a_node("n2").cpu(1000).label("disk", "ssd").running(1, 1),
+                            a_node("n3").cpu(1000).label("disk", "ssd").cost(3.0)},
+                           {a_service("db").cpu(1000).selector("disk", "ssd"), a_service("web").cpu(1000)});
+  const auto swapped = solve(problem);
+  expect_valid(problem, swapped);
+  EXPECT_EQ(on(swapped, 1, 0), 1) << "db to n2";
+  EXPECT_EQ(on(swapped, 0, 1), 1) << "web to n1";
+  problem.rollout.transient = {0};
+  for (const int exact_max_replicas : {SolveOptions{}.exact_max_replicas, 0}) {
+    SCOPED_TRACE(exact_max_replicas);
+    SolveOptions options;
+    options.exact_max_replicas = exact_max_replicas;  // 0: dual decomposition and recovery alone
+    const auto solution = solve(problem, options);
+    expect_valid(problem, solution);
+    EXPECT_EQ(on(solution, 2, 0), 1) << "db to n3";
+    EXPECT_EQ(on(solution, 1, 1), 1) << "web stays";
+    EXPECT_TRUE(solution.unplaced.empty());
+  }
+}
+
+// web must leave n1 (its selector no longer matches) but holds its cpu there while it
+// goes; db fits n1's capacity only once web is gone, so it stays unplaced and says why.
+TEST(Scenario, ReplicaBlockedByATransientResourceIsUnplacedWithThatReason) {
+  auto problem = a_problem({a_node("n1").cpu(1000).running(1, 1)},
+                           {a_service("db").cpu(800).priority(5), a_service("web").cpu(800).selector("tier", "front")});
+  problem.rollout.transient = {0};
+  const auto solution = solve(problem);
+  expect_valid(problem, solution);
+  ASSERT_EQ(solution.unplaced.size(), 2u);
+  EXPECT_EQ(solution.unplaced[0].service, ServiceId{0});
+  EXPECT_NE(solution.unplaced[0].reason.find("cpu held by replicas moving away"), std::string::npos)
+      << solution.unplaced[0].reason;
+}
+
 TEST(Scenario, HigherPriorityWinsTheOnlyRoomAndTheOtherIsUnplacedWithAReason) {
   const auto problem = a_problem({a_node("n1").cpu(1000)},
                                  {a_service("batch").cpu(1000).priority(0), a_service("api").cpu(1000).priority(3)});

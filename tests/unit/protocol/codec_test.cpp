@@ -58,6 +58,8 @@ Subproblem a_subproblem() {
   lp.balance_weight = 0.25;
   lp.soft_capacity = {3000, 8192};
   lp.overload_weight = 2;
+  lp.transient_dims = {1};
+  lp.transient_room = {4096};
   lp.free_ratio = {{.per = 0, .keep = 1, .ratio = 0.5, .weight = 3}};
   lp.migration_weight = 1;
   lp.colocation_weight = 0.1;
@@ -78,31 +80,32 @@ struct Golden {
 std::vector<Golden> goldens() {
   return {
       {Register{a_report()},
-       "89a17602a474797065a87265676973746572a46e6f6465a26e31a8636170616369747982"
+       "89a17603a474797065a87265676973746572a46e6f6465a26e31a8636170616369747982"
        "a3637075cd0fa0a66d656d6f7279cf0000000200000000ad736f66745f63617061636974"
        "7981a3637075cd0bb8a66c6162656c7381a47a6f6e65a161a67461696e747391b2677075"
        "3d7965733a4e6f5363686564756c65a4636f7374cb3ff8000000000000a772756e6e696e"
        "6781a377656202"},
       {RegisterAck{.incarnation = 0x1234567890, .heartbeat_ms = 500},
-       "84a17602a474797065ac72656769737465725f61636bab696e6361726e6174696f6ecf0"
+       "84a17603a474797065ac72656769737465725f61636bab696e6361726e6174696f6ecf0"
        "000001234567890ac6865617274626561745f6d73cd01f4"},
       {Heartbeat{.incarnation = 7, .report = a_report()},
-       "8aa17602a474797065a9686561727462656174ab696e6361726e6174696f6e07a46e6f64"
+       "8aa17603a474797065a9686561727462656174ab696e6361726e6174696f6e07a46e6f64"
        "65a26e31a8636170616369747982a3637075cd0fa0a66d656d6f7279cf00000002000000"
        "00ad736f66745f636170616369747981a3637075cd0bb8a66c6162656c7381a47a6f6e65"
        "a161a67461696e747391b26770753d7965733a4e6f5363686564756c65a4636f7374cb3f"
        "f8000000000000a772756e6e696e6781a377656202"},
       {HeartbeatAck{.incarnation = 7, .known = false},
-       "84a17602a474797065ad6865617274626561745f61636bab696e6361726e6174696f6e0"
+       "84a17603a474797065ad6865617274626561745f61636bab696e6361726e6174696f6e0"
        "7a56b6e6f776ec2"},
       {a_subproblem(),
-       "de0017a17602a474797065aa73756270726f626c656da5736f6c766503a464696d7302a8"
+       "de0019a17603a474797065aa73756270726f626c656da5736f6c766503a464696d7302a8"
        "636170616369747992cd0fa0cd2000a8736572766963657392a3776562a26462a56c696d"
        "6974920401a772756e6e696e67920100a96d6f76655f636f737492cb4004000000000000"
        "01a664656d616e6494cd01f4cd0400cd03e8cd1000aa66697865645f636f737401a8636f"
        "6e7374616e74cb3fe0000000000000b26c6f61645f7370726561645f77656967687400ae"
        "62616c616e63655f776569676874cb3fd0000000000000ad736f66745f63617061636974"
-       "7992cd0bb8cd2000af6f7665726c6f61645f77656967687402b4667265655f726174696f"
+       "7992cd0bb8cd2000af6f7665726c6f61645f77656967687402ae7472616e7369656e745f"
+       "64696d739101ae7472616e7369656e745f726f6f6d91cd1000b4667265655f726174696f"
        "5f7265736f7572636573920001b1667265655f726174696f5f76616c75657392cb3fe000"
        "000000000003b06d6967726174696f6e5f77656967687401b1636f6c6f636174696f6e5f"
        "776569676874cb3fb999999999999aa9636f6e666c696374739291019100a77072656665"
@@ -114,7 +117,7 @@ std::vector<Golden> goldens() {
               .direction = {0.5, 0.0},
               .prices = {1.25, -0.5}},
 
-       "88a17602a474797065a6707269636573a5736f6c766503a5726f756e640cab646561646"
+       "88a17603a474797065a6707269636573a5736f6c766503a5726f756e640cab646561646"
        "c696e655f6d73cd07d0aa626f756e645f6f6e6c79c3a9646972656374696f6e92cb3fe0"
        "00000000000000a670726963657392cb3ff4000000000000cbbfe0000000000000"},
       {Bid{.solve = 3,
@@ -125,7 +128,7 @@ std::vector<Golden> goldens() {
            .exact = true,
            .bound_direction = {}},
 
-       "89a17602a474797065a3626964a5736f6c766503a5726f756e640ca6636f756e7473920"
+       "89a17603a474797065a3626964a5736f6c766503a5726f756e640ca6636f756e7473920"
        "200a576616c7565cbbff8000000000000ab6c6f7765725f626f756e64fea56578616374"
        "c3af626f756e645f646972656374696f6e90"},
       {Target{.solve = 3,
@@ -137,7 +140,7 @@ std::vector<Golden> goldens() {
                             .ports = {80},
                             .request = {{"cpu", 500}, {"memory", 1024}}}}},
 
-       "84a17602a474797065a6746172676574a5736f6c766503a873657276696365739187a77"
+       "84a17603a474797065a6746172676574a5736f6c766503a873657276696365739187a77"
        "3657276696365a3776562a87265706c6963617302a5696d616765aa6e67696e783a312e"
        "3235a7636f6d6d616e6492a56e67696e78a22d67a3656e7681a44d4f4445a470726f64a"
        "5706f7274739150a77265717565737482a3637075cd01f4a66d656d6f7279cd0400"},
@@ -158,6 +161,8 @@ void expect_same_subproblem(const Subproblem &a, const Subproblem &b) {
   EXPECT_EQ(a.problem.fixed_cost, b.problem.fixed_cost);
   EXPECT_EQ(a.problem.constant, b.problem.constant);
   EXPECT_EQ(a.problem.balance_weight, b.problem.balance_weight);
+  EXPECT_EQ(a.problem.transient_dims, b.problem.transient_dims);
+  EXPECT_EQ(a.problem.transient_room, b.problem.transient_room);
   EXPECT_EQ(a.problem.colocation_weight, b.problem.colocation_weight);
   EXPECT_EQ(a.problem.conflicts, b.problem.conflicts);
   EXPECT_EQ(a.problem.prefers, b.problem.prefers);
@@ -375,6 +380,12 @@ TEST(ProtocolCodec, RefusesOutOfRangeValues) {
       {"soft capacity of the wrong length",
        with_field(subproblem, "soft_capacity", "92cd0bb8cd2000", "91cd0bb8"),
        "soft_capacity"},
+      {"transient resource beyond the dimensions",
+       with_field(subproblem, "transient_dims", "9101", "9102"),
+       "transient_dims"},
+      {"transient room of the wrong length",
+       with_field(subproblem, "transient_room", "91cd1000", "90"),
+       "transient_room"},
       {"demand of the wrong length",
        with_field(subproblem, "demand", "94", "93"), ""},
       {"zero heartbeat period", with_field(ack, "heartbeat_ms", "cd01f4", "00"),

@@ -127,6 +127,16 @@ TEST(SpecErrors, BadFreeRatioRulesAreRejected) {
             "services.yaml:6:32: unknown key 'wieght' in free_ratio rule #1 of objective (did you mean 'weight'?)");
 }
 
+TEST(SpecErrors, TransientResourcesMustBeAListOfKnownResources) {
+  const std::string head = "services:\n  web:\n    image: x\nrollout: ";
+  EXPECT_EQ(services_errors(head + "{transient: [cpu, disk]}\n"),
+            "services.yaml:4:28: transient of rollout names resource 'disk', which no node's capacity and no service's "
+            "request has");
+  EXPECT_EQ(services_errors(head + "{transient: cpu}\n"), "services.yaml:4:22: transient of rollout must be a list, got 'cpu'");
+  EXPECT_EQ(services_errors(head + "{transiant: [cpu]}\n"),
+            "services.yaml:4:11: unknown key 'transiant' in rollout (did you mean 'transient'?)");
+}
+
 TEST(SpecErrors, NumbersBeyondIntAreRejected) {
   EXPECT_EQ(services_errors("services:\n  web:\n    image: x\n    replicas: 3000000000\n"),
             "services.yaml:4:15: replicas of service 'web' must be at most 2147483647, got 3000000000");

@@ -236,7 +236,7 @@ TEST(ParseProblem, StrategySetsDefaultWeightsAndExplicitWeightsOverrideInAnyOrde
 
 TEST(ParseProblem, ReadsEveryWeightAndTheRollout) {
   const auto problem = parsed(kCluster, std::string(kServices) + R"(
-rollout: {max_concurrent: 4}
+rollout: {max_concurrent: 4, transient: [memory, cpu, memory]}
 objective:
   strategy: balanced
   node_cost: 2
@@ -255,6 +255,7 @@ objective:
   EXPECT_DOUBLE_EQ(w.unplaced, 5000);
   EXPECT_DOUBLE_EQ(w.migration, 0);
   EXPECT_EQ(problem.rollout.max_concurrent, 4);
+  EXPECT_EQ(problem.rollout.transient, (std::vector<int>{0, 1})) << "resource indices, sorted, once each";
 }
 
 TEST(ParseProblem, EmptyServicesMapIsValid) {
