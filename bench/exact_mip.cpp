@@ -180,6 +180,26 @@ MipResult solve_mip(const model::Problem& problem, const MipOptions& options) {
       if (!row.empty()) program.row(row, -kInfinity, 1.0 - fixed);
     }
   }
+  // near: per domain D of the key, o = 1 only if D holds the target, and the service's
+  // replicas in D at most replicas · o.
+  for (std::uint32_t s = 0; s < services; ++s)
+    for (const model::NearRule& rule : problem.services[s].near) {
+      std::map<std::string, std::vector<std::uint32_t>> domains;
+      for (std::uint32_t n = 0; n < nodes; ++n)
+        if (const auto label = problem.nodes[n].labels.find(rule.key); label != problem.nodes[n].labels.end())
+          domains[label->second].push_back(n);
+      for (const auto& [value, members] : domains) {
+        const int o = program.column(0, 1, 0, true);
+        std::vector<std::pair<int, double>> holds = {{o, 1.0}};
+        std::vector<std::pair<int, double>> here = {{o, -static_cast<double>(problem.services[s].replicas)}};
+        for (const auto n : members) {
+          if (x[rule.service.value][n] >= 0) holds.emplace_back(x[rule.service.value][n], -1.0);
+          if (x[s][n] >= 0) here.emplace_back(x[s][n], 1.0);
+        }
+        program.row(holds, -kInfinity, 0);
+        program.row(here, -kInfinity, 0);
+      }
+    }
   // avoid: z[s][n] = 1 when s may run on n.
   const auto conflicts = model::avoid_conflicts(problem);
   std::map<std::pair<std::size_t, std::size_t>, int> z;

@@ -39,6 +39,33 @@ int running_count(const Node& node, ServiceId service) {
   return 0;
 }
 
+// Every near rule: each domain of its key that holds the service holds its target too.
+template <typename Add>
+void check_near(const Problem& problem, const Placement& placement, Add add) {
+  for (std::uint32_t s = 0; s < problem.services.size(); ++s) {
+    const Service& service = problem.services[s];
+    for (const NearRule& rule : service.near) {
+      if (rule.service.value >= problem.services.size()) continue;  // not a valid problem
+      std::map<std::string, bool> has_target;  // per domain holding s: whether it holds the target
+      for (std::uint32_t n = 0; n < problem.nodes.size(); ++n) {
+        const auto label = problem.nodes[n].labels.find(rule.key);
+        if (label == problem.nodes[n].labels.end()) continue;  // ineligible: reported above
+        if (placement.count(NodeId{n}, ServiceId{s}) > 0) has_target.try_emplace(label->second, false);
+      }
+      for (std::uint32_t n = 0; n < problem.nodes.size() && !has_target.empty(); ++n) {
+        const auto label = problem.nodes[n].labels.find(rule.key);
+        if (label == problem.nodes[n].labels.end()) continue;
+        const auto it = has_target.find(label->second);
+        if (it != has_target.end() && placement.count(NodeId{n}, rule.service) > 0) it->second = true;
+      }
+      for (const auto& [domain, held] : has_target)
+        if (!held)
+          add(ViolationKind::near, "service " + service.name + " runs in " + rule.key + " " + domain + ", where no " +
+                                       problem.service(rule.service).name + " runs");
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<std::int64_t> node_usage(const Problem& problem, const Placement& placement, NodeId node) {
@@ -122,6 +149,7 @@ const char* to_string(ViolationKind kind) {
     case ViolationKind::max_per_node: return "max_per_node";
     case ViolationKind::avoid: return "avoid";
     case ViolationKind::spread: return "spread";
+    case ViolationKind::near: return "near";
     case ViolationKind::over_replicas: return "over_replicas";
     case ViolationKind::bad_count: return "bad_count";
   }
@@ -176,6 +204,7 @@ std::vector<Violation> check(const Problem& problem, const Placement& placement)
                                           " held while replicas move > " + std::to_string(limit));
     }
   }
+  check_near(problem, placement, add);
   const auto placed = placement.placed_per_service(problem.services.size());
   // Services with the same eligibility key (rules.hpp) have the same spread domains;
   // computing them once per such group keeps the check linear on large clusters.

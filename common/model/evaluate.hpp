@@ -35,7 +35,7 @@ struct PlacementStats {
 PlacementStats stats(const Problem& problem, const Placement& placement);
 
 enum class ViolationKind {
-  capacity, transient, ineligible, cordoned, max_per_node, avoid, spread, over_replicas, bad_count
+  capacity, transient, ineligible, cordoned, max_per_node, avoid, spread, near, over_replicas, bad_count
 };
 const char* to_string(ViolationKind kind);
 

@@ -76,6 +76,16 @@ struct SpreadRule {
   int min_domains = 0;
 };
 
+// Where this service runs, `service` runs too, in the same domain of the topology label
+// `key`: every domain (value of key) holding a replica of this service holds one of
+// `service`. ROADEF's dependency between services within neighbourhoods; Kubernetes'
+// required pod affinity with a topologyKey. Nodes without the label take no replica.
+struct NearRule {
+  ServiceId service;
+  std::string key;
+  auto operator<=>(const NearRule&) const = default;
+};
+
 struct Service {
   std::string name;
   std::string image;
@@ -88,6 +98,7 @@ struct Service {
   std::vector<ServiceId> avoid;   // never on a node with these (symmetric)
   std::vector<ServiceId> prefer;  // soft: rather on a node that runs these
   std::optional<SpreadRule> spread;
+  std::vector<NearRule> near{};  // all must hold
   int priority = 0;       // higher stays placed when capacity is short
   int min_available = 0;  // replicas kept running during any change (rollouts)
   // Cost of moving one replica of this service, as a multiple of Weights::migration

@@ -33,6 +33,8 @@ bool is_eligible(const Node& node, const Service& service) {
       return false;
   }
   if (service.spread && !node.labels.contains(service.spread->key)) return false;
+  for (const auto& rule : service.near)
+    if (!node.labels.contains(rule.key)) return false;
   return true;
 }
 
@@ -55,6 +57,10 @@ std::string eligibility_key(const Service& service) {
   for (const auto& t : tolerations) key += t + '\x1f';
   key += '\x1e';
   if (service.spread) key += "spread:" + service.spread->key;
+  key += '\x1e';
+  std::set<std::string> near_keys;
+  for (const auto& rule : service.near) near_keys.insert(rule.key);
+  for (const auto& k : near_keys) key += k + '\x1f';
   return key;
 }
 

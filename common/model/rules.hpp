@@ -16,8 +16,8 @@ bool taint_is_hard(const std::string& taint);
 // The node satisfies one node-affinity expression.
 bool matches(const Node& node, const NodeAffinity& affinity);
 
-// Selector labels all match, every node-affinity expression holds, every hard taint is tolerated, the spread key (if any) is a
-// label of the node, and the node is not lost. Cordoned nodes are eligible: they keep
+// Selector labels all match, every node-affinity expression holds, every hard taint is tolerated, the spread key (if any) and
+// every near rule's key are labels of the node, and the node is not lost. Cordoned nodes are eligible: they keep
 // what runs there but take nothing new (see replica_limit).
 bool is_eligible(const Node& node, const Service& service);
 

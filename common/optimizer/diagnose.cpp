@@ -27,6 +27,8 @@ std::string blocker(const WorkingPlacement& wp, std::size_t n, std::uint32_t s) 
         std::find(service.tolerations.begin(), service.tolerations.end(), taint) == service.tolerations.end())
       return "untolerated taint " + taint;
   if (service.spread && !node.labels.contains(service.spread->key)) return "no " + service.spread->key + " label";
+  for (const auto& rule : service.near)
+    if (!node.labels.contains(rule.key)) return "no " + rule.key + " label";
   if (node.state == model::NodeState::cordoned) return "cordoned";
   for (const auto t : inst.conflicts[s])
     if (wp.count(n, t) > 0) return "runs " + problem.services[t].name + " (avoid)";
@@ -42,6 +44,11 @@ std::string blocker(const WorkingPlacement& wp, std::size_t n, std::uint32_t s) 
       return "spread over " + rule.key + " would exceed max_skew " + std::to_string(rule.max_skew) +
              " or leave fewer than min_domains " + std::to_string(rule.min_domains) + " domains";
     return "spread over " + rule.key + " would exceed max_skew " + std::to_string(rule.max_skew);
+  }
+  for (const auto k : inst.near_rules_of[s]) {
+    const auto& rule = inst.near[k];
+    if (rule.dependent == s && rule.target != s && wp.near_targets(k, n) == 0)
+      return "no " + problem.services[rule.target].name + " in " + rule.label + " " + node.labels.at(rule.label) + " (near)";
   }
   for (int r = 0; r < inst.dims; ++r) {
     const std::int64_t need = inst.req(s)[r];

@@ -58,7 +58,7 @@ class Eliminator {
       if (pool_.empty()) break;
       if (!swap_once(it)) break;  // nothing movable: this node cannot be closed this way
     }
-    if (pool_.empty() && wp_.objective() < before - 1e-9 && spread_holds()) return true;
+    if (pool_.empty() && wp_.objective() < before - 1e-9 && rules_hold()) return true;
     wp_ = saved;
     return false;
   }
@@ -70,9 +70,9 @@ class Eliminator {
     return placed;
   }
 
-  bool spread_holds() const {
+  bool rules_hold() const {
     for (std::uint32_t s = 0; s < inst_.service_count(); ++s)
-      if (inst_.has_spread(s) && !wp_.spread_ok(s)) return false;
+      if ((inst_.has_spread(s) || inst_.has_near(s)) && !wp_.rules_ok(s)) return false;
     return true;
   }
 

@@ -23,14 +23,14 @@ struct Enumerator {
   std::optional<WorkingPlacement> best;
   double best_objective = std::numeric_limits<double>::infinity();
 
-  bool spread_valid() const {
+  bool rules_valid() const {
     for (std::uint32_t s = 0; s < inst.service_count(); ++s)
-      if (!current.spread_ok(s)) return false;
+      if (!current.rules_ok(s)) return false;
     return true;
   }
 
   void leaf() {
-    if (!spread_valid()) return;
+    if (!rules_valid()) return;
     const double objective = current.objective();
     if (objective < best_objective - 1e-12) {
       best_objective = objective;

@@ -62,7 +62,7 @@ class Search {
     double delta = 0;
     for (const auto& [n, before] : touched) delta += wp_.node_cost(n) - before;
     bool valid = complete;
-    for (const auto& m : moves) valid = valid && wp_.spread_ok(m.service);
+    for (const auto& m : moves) valid = valid && wp_.rules_ok(m.service);
     if (valid && delta < -1e-9) return true;
     for (auto it = moves.rbegin(); it != moves.rend(); ++it) {
       wp_.remove(it->to, it->service, it->count);
@@ -90,7 +90,7 @@ class Search {
       moves.push_back({from, to, s, sc.count});
     }
     bool valid = complete;
-    for (const auto& m : moves) valid = valid && wp_.spread_ok(m.service);
+    for (const auto& m : moves) valid = valid && wp_.rules_ok(m.service);
     if (valid && wp_.node_cost(from) + wp_.node_cost(to) - before < -1e-9) return true;
     for (auto it = moves.rbegin(); it != moves.rend(); ++it) {
       wp_.remove(it->to, it->service, it->count);
@@ -193,7 +193,7 @@ class Search {
           const double to_before = wp_.node_cost(to);
           wp_.add(to, s);
           const double delta = wp_.node_cost(to) - to_before - from_gain;
-          const bool valid = wp_.spread_ok(s);
+          const bool valid = wp_.rules_ok(s);
           wp_.remove(to, s);
           if (valid && delta < best_delta) {
             best_delta = delta;

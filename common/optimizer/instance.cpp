@@ -163,6 +163,16 @@ Instance make_instance(const model::Problem& problem) {
     if (added) value_ids.emplace_back();
     inst.spread_key_of_service[s] = it->second;
   }
+  inst.near_rules_of.resize(service_count);
+  for (std::uint32_t s = 0; s < service_count; ++s)
+    for (const auto& rule : problem.services[s].near) {
+      const auto [it, added] = key_ids.emplace(rule.key, static_cast<int>(key_ids.size()));
+      if (added) value_ids.emplace_back();
+      const auto k = static_cast<std::uint32_t>(inst.near.size());
+      inst.near.push_back({s, rule.service.value, it->second, rule.key});
+      inst.near_rules_of[s].push_back(k);
+      if (rule.service.value != s) inst.near_rules_of[rule.service.value].push_back(k);
+    }
   inst.value_of_node.assign(key_ids.size(), std::vector<int>(node_count, -1));
   for (const auto& [key, k] : key_ids) {
     for (std::uint32_t n = 0; n < node_count; ++n) {
@@ -172,6 +182,7 @@ Instance make_instance(const model::Problem& problem) {
       inst.value_of_node[k][n] = v->second;
     }
   }
+  for (const auto& values : value_ids) inst.value_count.push_back(static_cast<int>(values.size()));
   inst.domain_of_value.resize(service_count);
   inst.domain_count.assign(service_count, 0);
   inst.max_skew.assign(service_count, 0);

@@ -4,6 +4,7 @@
 // lists, spread domains, and node classes (nodes whose local subproblems are identical,
 // so the in-process driver solves each class once per round).
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "common/model/problem.hpp"
@@ -44,6 +45,18 @@ struct Instance {
   std::vector<int> domain_count;
   std::vector<int> max_skew;
   std::vector<int> min_domains;  // 0: none
+  // Near rules (model::NearRule), flattened: where `dependent` runs, `target` runs in the
+  // same value of label key `key` (an index into value_of_node). Each service lists the
+  // rules it is the dependent or the target of.
+  struct Near {
+    std::uint32_t dependent = 0;
+    std::uint32_t target = 0;
+    int key = 0;
+    std::string label;  // the key's name
+  };
+  std::vector<Near> near;
+  std::vector<std::vector<std::uint32_t>> near_rules_of;  // per service
+  std::vector<int> value_count;  // per key: distinct values
   // Node classes: nodes whose local subproblems are identical share one entry.
   std::vector<int> class_of_node;
   std::vector<std::vector<std::uint32_t>> class_members;
@@ -64,6 +77,7 @@ struct Instance {
   const std::int64_t* held(std::size_t n) const { return &transient_held[n * transient.size()]; }
   const std::int64_t* held_limit(std::size_t n) const { return &transient_limit[n * transient.size()]; }
   bool has_spread(std::size_t s) const { return spread_key_of_service[s] >= 0; }
+  bool has_near(std::size_t s) const { return !near_rules_of[s].empty(); }
   // Spread domain of node n for service s; meaningful where s is eligible on n.
   int domain_of(std::size_t s, std::size_t n) const {
     const int value = value_of_node[spread_key_of_service[s]][n];

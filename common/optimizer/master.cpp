@@ -5,6 +5,9 @@
 #include <limits>
 
 namespace berth::optimizer {
+namespace {
+constexpr double kStationaryNorm = 1e-12;
+}  // namespace
 
 Master::Master(std::vector<int> replicas, std::vector<double> penalty, std::vector<double> initial_prices,
                MasterOptions options)
@@ -43,9 +46,13 @@ void Master::update(const RoundTotals& totals, double dual_value, double best_ob
     direction_[s] = (1.0 - options_.smoothing) * g + options_.smoothing * direction_[s];
     norm += direction_[s] * direction_[s];
   }
-  if (norm <= 0) return;
+  // The subgradient's entries are whole replica counts, so a norm this small is only the
+  // smoothing's memory of one fading away: at a stationary point, where a Polyak step
+  // would overflow (and 0 · ∞ make prices NaN), stay put.
+  if (norm < kStationaryNorm) return;
   const double target_gap = std::max(best_objective - dual_value, 1e-6 * std::max(1.0, std::abs(best_objective)));
   const double step = step_scale_ * target_gap / norm;
+  if (!std::isfinite(step)) return;
   for (std::size_t s = 0; s < prices_.size(); ++s)
     prices_[s] = std::clamp(prices_[s] + step * direction_[s], -penalty_[s], penalty_[s]);
 }

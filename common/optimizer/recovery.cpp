@@ -68,6 +68,7 @@ WorkingPlacement recover(const Instance& inst, std::vector<LocalProblem>& class_
     for (std::size_t i = 0; i < lp.items.size(); ++i) lp.items[i].limit = limits[i];
   }
   repair_spread(wp);
+  repair_near(wp);
   if (pays_per_node) {
     // Open first the node classes that earn most per unit of cost at these prices (the
     // node types whose mix of resources the prices say is scarce), set cost aside.
@@ -195,7 +196,7 @@ void fill_nodes(WorkingPlacement& wp, std::mt19937_64& rng, const std::vector<do
         const auto k = static_cast<int>(std::min<std::int64_t>(
             {std::int64_t{wp.unplaced(s)}, std::int64_t{wp.room_by_rules(n, s)}, wp.room_by_capacity(n, s),
              std::int64_t{wp.spread_room(n, s)}}));
-        if (k <= 0) continue;
+        if (k <= 0 || !wp.near_room(n, s)) continue;
         wp.add(n, s, k);
         Shape& shape = shapes[shape_of[std::vector<std::int64_t>(inst.req(s), inst.req(s) + inst.dims)]];
         if ((shape.unplaced -= k) == 0) ++dead;
@@ -238,7 +239,7 @@ void fill_nodes(WorkingPlacement& wp, std::mt19937_64& rng, const std::vector<do
           const std::uint32_t s = shape.services[i];
           // fits() saw plain capacity; room_by_capacity adds the transient room.
           if (wp.unplaced(s) > 0 && wp.room_by_rules(n, s) > 0 && wp.spread_room(n, s) > 0 &&
-              (inst.transient.empty() || wp.room_by_capacity(n, s) > 0)) {
+              (inst.transient.empty() || wp.room_by_capacity(n, s) > 0) && wp.near_room(n, s)) {
             chosen = s;
             break;
           }
@@ -267,6 +268,24 @@ void fill_nodes(WorkingPlacement& wp, std::mt19937_64& rng, const std::vector<do
           shape.first_live = 0;
         }
         rebuild_live();  // shapes it had exhausted are live again
+      }
+    }
+  }
+}
+
+void repair_near(WorkingPlacement& wp) {
+  const Instance& inst = wp.instance();
+  if (inst.near.empty()) return;
+  // Taking a target out can strand replicas near it in turn: repeat until none moves.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (std::uint32_t n = 0; n < inst.node_count(); ++n) {
+      const auto hosted = wp.hosted(n);
+      for (const auto& sc : hosted) {
+        const std::uint32_t s = sc.service.value;
+        if (!inst.has_near(s) || wp.near_room(n, s)) continue;
+        wp.remove(n, s, sc.count);
+        changed = true;
       }
     }
   }
@@ -337,29 +356,36 @@ void insert_unplaced(WorkingPlacement& wp) {
   std::vector<std::uint32_t> order = used_nodes;
   order.insert(order.end(), free_nodes.begin(), free_nodes.end());
 
-  for (const std::uint32_t s : services) {
-    // Spread headroom grows as other domains fill, so sweep again while that helps.
-    const int sweeps = inst.has_spread(s) ? 1 + inst.domain_count[s] : 1;
-    for (int sweep = 0; sweep < sweeps && wp.unplaced(s) > 0; ++sweep) {
-      bool progress = false;
-      for (const std::uint32_t n : order) {
-        const int want = wp.unplaced(s);
-        if (want <= 0) break;
-        const std::int64_t k = std::min<std::int64_t>(
-            {want, wp.room_by_rules(n, s), wp.room_by_capacity(n, s), wp.spread_room(n, s)});
-        if (k <= 0) continue;
-        const double before = wp.node_cost(n);
-        const int count = static_cast<int>(k);
-        wp.add(n, s, count);
-        const double delta = wp.node_cost(n) - before - inst.penalty[s] * count;
-        if (delta < 0) {
-          progress = true;
-        } else {
-          wp.remove(n, s, count);
+  // A replica near another service goes only where that service runs: when its targets
+  // come later in this order, another round places what they made possible.
+  const std::size_t rounds = 1 + inst.near.size();
+  for (std::size_t round = 0; round < rounds; ++round) {
+    bool placed_any = false;
+    for (const std::uint32_t s : services) {
+      // Spread headroom grows as other domains fill, so sweep again while that helps.
+      const int sweeps = inst.has_spread(s) ? 1 + inst.domain_count[s] : 1;
+      for (int sweep = 0; sweep < sweeps && wp.unplaced(s) > 0; ++sweep) {
+        bool progress = false;
+        for (const std::uint32_t n : order) {
+          const int want = wp.unplaced(s);
+          if (want <= 0) break;
+          const std::int64_t k = std::min<std::int64_t>(
+              {want, wp.room_by_rules(n, s), wp.room_by_capacity(n, s), wp.spread_room(n, s)});
+          if (k <= 0 || !wp.near_room(n, s)) continue;
+          const double before = wp.node_cost(n);
+          const int count = static_cast<int>(k);
+          wp.add(n, s, count);
+          const double delta = wp.node_cost(n) - before - inst.penalty[s] * count;
+          if (delta < 0) {
+            progress = placed_any = true;
+          } else {
+            wp.remove(n, s, count);
+          }
         }
+        if (!progress) break;
       }
-      if (!progress) break;
     }
+    if (!placed_any) break;
   }
 }
 

@@ -4,7 +4,8 @@
 // Pass 1 visits nodes from the most to the least profitable answer and lets each solve its
 // subproblem again against what is still unplaced (limits cut to the residual demand).
 // Where node costs count it visits only nodes that run replicas now (see recover()).
-// repair_spread then brings every service within its max_skew, and fill_nodes packs the
+// repair_spread then brings every service within its max_skew, repair_near takes replicas
+// out of domains their near targets are not in, and fill_nodes packs the
 // rest by the dot-product rule. Last,
 // insert_unplaced puts every replica still unplaced on the tightest node that takes it,
 // opening the cheapest capacity when none does, as long as that beats leaving it unplaced
@@ -30,6 +31,11 @@ void fill_nodes(WorkingPlacement& placement, std::mt19937_64& rng, const std::ve
 // Unplaces replicas from the fullest spread domains until every service is within its
 // max_skew (insert_unplaced then puts them where the skew allows).
 void repair_spread(WorkingPlacement& placement);
+
+// Unplaces the replicas of every service on nodes whose domain lacks one of its near
+// targets, until every near rule holds (insert_unplaced then puts them where the
+// targets run).
+void repair_near(WorkingPlacement& placement);
 
 // Places what is unplaced where it lowers the objective, tightest used node first.
 void insert_unplaced(WorkingPlacement& placement);

@@ -195,6 +195,7 @@ std::vector<double> search_resource_prices(const Instance& inst, Rounds& driver,
       }
     }
   }
+  if (best.empty()) best.assign(inst.dims, 0.0);  // no start gave a finite bound
   bound = std::max(bound, best_value);
   return prices_from_resources(inst, best);
 }

@@ -32,6 +32,10 @@ WorkingPlacement::WorkingPlacement(const Instance& instance)
       held_(instance.transient_held) {
   for (std::size_t s = 0; s < instance.service_count(); ++s)
     if (instance.has_spread(s)) domain_counts_[s].assign(instance.domain_count[s], 0);
+  for (const auto& rule : instance.near) {
+    near_dependent_.emplace_back(instance.value_count[rule.key], 0);
+    near_target_.emplace_back(instance.value_count[rule.key], 0);
+  }
 }
 
 int WorkingPlacement::count(std::size_t node, std::uint32_t service) const {
@@ -122,9 +126,44 @@ int WorkingPlacement::spread_room(std::size_t node, std::uint32_t service) const
                                                                   counts[static_cast<std::size_t>(domain)])));
 }
 
+bool WorkingPlacement::near_room(std::size_t node, std::uint32_t service) const {
+  for (const auto k : instance_->near_rules_of[service]) {
+    const auto& rule = instance_->near[k];
+    if (rule.dependent != service || rule.target == service) continue;
+    if (near_targets(k, node) == 0) return false;
+  }
+  return true;
+}
+
+bool WorkingPlacement::near_ok(std::uint32_t service) const {
+  for (const auto k : instance_->near_rules_of[service]) {
+    const auto& dependent = near_dependent_[k];
+    const auto& target = near_target_[k];
+    for (std::size_t v = 0; v < dependent.size(); ++v)
+      if (dependent[v] > 0 && target[v] == 0) return false;
+  }
+  return true;
+}
+
+int WorkingPlacement::near_targets(std::size_t rule, std::size_t node) const {
+  const int value = instance_->value_of_node[instance_->near[rule].key][node];
+  return value < 0 ? 0 : near_target_[rule][value];
+}
+
+void WorkingPlacement::count_near(std::size_t node, std::uint32_t service, int delta) {
+  for (const auto k : instance_->near_rules_of[service]) {
+    const auto& rule = instance_->near[k];
+    const int value = instance_->value_of_node[rule.key][node];
+    if (value < 0) continue;
+    if (rule.dependent == service) near_dependent_[k][value] += delta;
+    if (rule.target == service) near_target_[k][value] += delta;
+  }
+}
+
 bool WorkingPlacement::can_add(std::size_t node, std::uint32_t service, int k) const {
   // Capacity first: it is O(dims) and rejects most candidates.
-  return room_by_capacity(node, service) >= k && room_by_rules(node, service) >= k && spread_room(node, service) >= k;
+  return room_by_capacity(node, service) >= k && room_by_rules(node, service) >= k && spread_room(node, service) >= k &&
+         near_room(node, service);
 }
 
 void WorkingPlacement::add(std::size_t node, std::uint32_t service, int k) {
@@ -140,6 +179,7 @@ void WorkingPlacement::add(std::size_t node, std::uint32_t service, int k) {
   const auto* req = instance_->req(service);
   for (int r = 0; r < instance_->dims; ++r) used_[node * instance_->dims + r] += req[r] * k;
   placed_[service] += k;
+  if (instance_->has_near(service)) count_near(node, service, k);
   if (instance_->has_spread(service)) {
     int& in_domain = domain_counts_[service][static_cast<std::size_t>(instance_->domain_of(service, node))];
     if (in_domain == 0 && k > 0) ++occupied_[service];
@@ -157,6 +197,7 @@ void WorkingPlacement::remove(std::size_t node, std::uint32_t service, int k) {
   const auto* req = instance_->req(service);
   for (int r = 0; r < instance_->dims; ++r) used_[node * instance_->dims + r] -= req[r] * k;
   placed_[service] -= k;
+  if (instance_->has_near(service)) count_near(node, service, -k);
   if (instance_->has_spread(service)) {
     int& in_domain = domain_counts_[service][static_cast<std::size_t>(instance_->domain_of(service, node))];
     in_domain -= k;

@@ -38,6 +38,15 @@ class WorkingPlacement {
   // domain, and while fewer than min_domains domains are occupied, what keeps
   // occupied ≥ placed.
   int spread_room(std::size_t node, std::uint32_t service) const;
+  // Near rules: whether the node's domain of each rule's key holds the service's targets
+  // (false where the node lacks the label).
+  bool near_room(std::size_t node, std::uint32_t service) const;
+  // Every near rule the service is the dependent or the target of holds.
+  bool near_ok(std::uint32_t service) const;
+  // Replicas of near rule k's target in node's domain of the rule's key (0 without the label).
+  int near_targets(std::size_t rule, std::size_t node) const;
+  // spread_ok and near_ok: what a move of this service's replicas must keep.
+  bool rules_ok(std::uint32_t service) const { return spread_ok(service) && near_ok(service); }
   bool can_add(std::size_t node, std::uint32_t service, int k = 1) const;
 
   void add(std::size_t node, std::uint32_t service, int k = 1);
@@ -60,11 +69,15 @@ class WorkingPlacement {
   std::vector<int> placed_;                             // per service
   std::vector<std::vector<int>> domain_counts_;         // per service with spread
   std::vector<int> occupied_;                           // domains holding a replica, per service
+  // Per near rule and value of its key: replicas of the dependent and of the target there.
+  std::vector<std::vector<int>> near_dependent_;
+  std::vector<std::vector<int>> near_target_;
   // node × transient resources: what replicas moving away from the node still hold there.
   std::vector<std::int64_t> held_;
 
   int running(std::size_t node, std::uint32_t service) const;
   void hold(std::size_t node, std::uint32_t service, int before, int after);
+  void count_near(std::size_t node, std::uint32_t service, int delta);
 };
 
 }  // namespace berth::optimizer

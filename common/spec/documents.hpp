@@ -34,11 +34,18 @@ struct ClusterSpec {
   std::vector<NodeSpec> nodes;
 };
 
+// A near rule as written: the service is a name, resolved once every service is known.
+struct NearSpec {
+  NameRef service;
+  std::string key;
+};
+
 struct ServiceSpec {
-  model::Service service;  // everything but request, avoid and prefer
+  model::Service service;  // everything but request, avoid, prefer and near
   std::vector<ResourceAmount> request;
   std::vector<NameRef> avoid;
   std::vector<NameRef> prefer;
+  std::vector<NearSpec> near;
   Location location;
 };
 

@@ -13,9 +13,11 @@ namespace {
 const std::vector<std::string_view> kTopKeys = {"services", "rollout", "objective"};
 const std::vector<std::string_view> kServiceKeys = {
     "image",  "replicas", "resources", "node_selector", "node_affinity", "tolerations", "max_per_node", "avoid",
-    "prefer", "spread",   "priority",  "min_available", "move_cost",     "command",       "env",         "ports"};
+    "prefer", "near",     "spread",    "priority",      "min_available", "move_cost",     "command",     "env",
+    "ports"};
 const std::vector<std::string_view> kSpreadKeys = {"key", "max_skew", "min_domains"};
 const std::vector<std::string_view> kAffinityKeys = {"key", "operator", "values"};
+const std::vector<std::string_view> kNearKeys = {"service", "key"};
 const std::vector<std::string_view> kRolloutKeys = {"max_concurrent", "transient"};
 const std::vector<std::string_view> kObjectiveKeys = {"strategy",      "migration_cost", "node_cost",
                                                       "load_spread",   "balance",        "overload_cost",
@@ -84,6 +86,41 @@ void read_spread(const Field& field, const std::string& where, YamlReader& reade
     }
   }
   if (ok) service.spread = rule;
+}
+
+// near: a list of {service, key}, all of which must hold; the names are resolved by
+// spec.cpp once every service is known (they may point forward in the file).
+std::vector<NearSpec> read_near(const Field& field, const std::string& where, YamlReader& reader) {
+  const std::string list = "near of " + where;
+  std::vector<NearSpec> rules;
+  const auto items = reader.sequence(field, list);
+  if (!items) return rules;
+  for (const Field& item : *items) {
+    const std::string what = item.name + " of " + list;
+    const auto fields = reader.map_fields(item.value, what, kNearKeys);
+    if (!fields) continue;
+    NearSpec rule;
+    bool ok = true;
+    if (const Field* service = YamlReader::find(*fields, "service")) {
+      const auto text = reader.string(*service, "service of " + what);
+      ok = text.has_value();
+      if (text) rule.service = NameRef{*text, reader.at(*service)};
+    } else {
+      reader.error(item, what + " has no service (the service to run near)");
+      ok = false;
+    }
+    if (const Field* key = YamlReader::find(*fields, "key")) {
+      const auto text = reader.string(*key, "key of " + what);
+      if (text && text->empty()) reader.error(*key, "key of " + what + " is empty");
+      ok = ok && text && !text->empty();
+      if (text) rule.key = *text;
+    } else {
+      reader.error(item, what + " has no key (the node label whose domains are shared, e.g. zone)");
+      ok = false;
+    }
+    if (ok) rules.push_back(std::move(rule));
+  }
+  return rules;
 }
 
 // node_affinity: a list of {key, operator: In | NotIn, values: [...]}, all of which must
@@ -208,6 +245,8 @@ ServiceSpec read_service(const Field& entry, YamlReader& reader) {
       spec.avoid = read_names(field, of, reader);
     } else if (field.name == "prefer") {
       spec.prefer = read_names(field, of, reader);
+    } else if (field.name == "near") {
+      spec.near = read_near(field, where, reader);
     } else if (field.name == "spread") {
       read_spread(field, where, reader, service);
     } else if (field.name == "move_cost") {

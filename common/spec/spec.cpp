@@ -99,6 +99,17 @@ void resolve_rules(const ServicesSpec& services, const NameResolver& resolver, m
       }
       service.prefer.push_back(*id);
     }
+    for (const NearSpec& rule : spec.near) {
+      const auto id = resolver.resolve(rule.service, "near of " + where, diagnostics);
+      if (!id) continue;
+      if (id->value == s) {
+        diagnostics.add(rule.service.location, where + " is near itself, which means nothing");
+        continue;
+      }
+      const model::NearRule near{*id, rule.key};
+      // A repeat says nothing new; keeping one keeps the model's list duplicate-free.
+      if (std::find(service.near.begin(), service.near.end(), near) == service.near.end()) service.near.push_back(near);
+    }
   }
 }
 

@@ -52,6 +52,10 @@ class ServiceBuilder {
   ServiceBuilder& max_per_node(int n) { service_.max_per_node = n; return *this; }
   ServiceBuilder& avoid(std::uint32_t service) { service_.avoid.push_back(model::ServiceId{service}); return *this; }
   ServiceBuilder& prefer(std::uint32_t service) { service_.prefer.push_back(model::ServiceId{service}); return *this; }
+  ServiceBuilder& near(std::uint32_t service, const std::string& key) {
+    service_.near.push_back({model::ServiceId{service}, key});
+    return *this;
+  }
   ServiceBuilder& spread(const std::string& key, int max_skew) { service_.spread = model::SpreadRule{key, max_skew}; return *this; }
   ServiceBuilder& move_cost(double cost) { service_.move_cost = cost; return *this; }
   ServiceBuilder& min_domains(const std::string& key, int domains) {

@@ -109,6 +109,21 @@ std::vector<model::ServiceId> another_service(Rng& rng, int service_count, int s
   return {model::ServiceId{static_cast<std::uint32_t>(other)}};
 }
 
+// A fifth of the problems: a service or two must run near another in the same zone (or
+// the same disk label value). Drawn after everything else, like the rollout rules.
+void add_near_rules(Rng& rng, model::Problem& problem) {
+  const int service_count = static_cast<int>(problem.services.size());
+  if (service_count < 2 || !rng.chance(0.2)) return;
+  const int rules = rng.between(1, std::min(2, service_count - 1));
+  for (int k = 0; k < rules; ++k) {
+    const int s = rng.between(0, service_count - 1);
+    auto target = another_service(rng, service_count, s);
+    const model::NearRule rule{target.front(), rng.chance(0.7) ? "zone" : "disk"};
+    auto& near = problem.services[static_cast<std::size_t>(s)].near;
+    if (std::find(near.begin(), near.end(), rule) == near.end()) near.push_back(rule);
+  }
+}
+
 void sort_running(model::Node& node) {
   std::sort(node.running.begin(), node.running.end());
 }
@@ -204,6 +219,7 @@ model::Problem random_tiny_problem(std::uint64_t seed) {
   problem.objective.weights.colocation = rng.pick(std::vector<double>{0.0, 0.1, 0.5, 2.0});
   add_cost_rules(rng, problem);
   add_rollout_rules(rng, problem);
+  add_near_rules(rng, problem);
   return problem;
 }
 
@@ -318,6 +334,7 @@ model::Problem random_medium_problem(std::uint64_t seed, const MediumShape& shap
   problem.objective.weights.colocation = rng.pick(std::vector<double>{0.0, 0.1, 1.0});
   add_cost_rules(rng, problem);
   add_rollout_rules(rng, problem);
+  add_near_rules(rng, problem);
   return problem;
 }
 
@@ -372,6 +389,7 @@ std::string describe(const model::Problem& problem) {
     if (service.max_per_node > 0) out << " max_per_node=" << service.max_per_node;
     for (const auto t : service.avoid) out << " avoid:#" << t.value;
     for (const auto t : service.prefer) out << " prefer:#" << t.value;
+    for (const auto& rule : service.near) out << " near:#" << rule.service.value << "/" << rule.key;
     if (service.move_cost != 1.0) out << " move_cost=" << service.move_cost;
     if (service.spread)
       out << " spread:" << service.spread->key << "/" << service.spread->max_skew << "/" << service.spread->min_domains;

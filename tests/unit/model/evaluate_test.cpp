@@ -141,6 +141,24 @@ TEST(Check, AnOvercommittedNodeMayKeepWhatItHoldsButTakeNothingMore) {
   EXPECT_TRUE(has(check(problem, placement), ViolationKind::transient));
 }
 
+TEST(Check, NearRequiresTheTargetInEveryDomainTheServiceRunsIn) {
+  auto problem = a_problem({a_node("n1").label("zone", "a"), a_node("n2").label("zone", "a"), a_node("n3").label("zone", "b"),
+                            a_node("n4")},
+                           {a_service("web").replicas(3).near(1, "zone"), a_service("cache")});
+  Placement placement = Placement::empty_for(problem);
+  placement.set(NodeId{0}, ServiceId{0}, 1);
+  placement.set(NodeId{1}, ServiceId{1}, 1);  // same zone, another node: enough
+  EXPECT_TRUE(check(problem, placement).empty());
+  placement.set(NodeId{2}, ServiceId{0}, 1);
+  const auto violations = check(problem, placement);
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].kind, ViolationKind::near);
+  EXPECT_EQ(violations[0].detail, "service web runs in zone b, where no cache runs");
+  placement.set(NodeId{2}, ServiceId{0}, 0);
+  placement.set(NodeId{3}, ServiceId{0}, 1);  // no zone label: no domain to share
+  EXPECT_TRUE(has(check(problem, placement), ViolationKind::ineligible));
+}
+
 TEST(Check, NodeAffinityMakesOtherNodesIneligible) {
   auto problem = a_problem({a_node("n1").label("gpu", "T4"), a_node("n2").label("gpu", "A100")},
                            {a_service("train").affinity("gpu", AffinityOperator::in, {"V100", "A100"})});

@@ -193,6 +193,37 @@ TEST(Scenario, ReplicaBlockedByATransientResourceIsUnplacedWithThatReason) {
       << solution.unplaced[0].reason;
 }
 
+// cache may run only on ssd nodes, all in zone b; web must run near cache by zone. The
+// zone-a nodes are cheaper, but web goes to zone b, on nodes of its own if need be.
+TEST(Scenario, NearKeepsAServiceInTheZonesItsTargetRunsIn) {
+  const auto problem = a_problem({a_node("a1").label("zone", "a").cost(0.5), a_node("a2").label("zone", "a").cost(0.5),
+                                  a_node("b1").label("zone", "b").label("disk", "ssd"), a_node("b2").label("zone", "b")},
+                                 {a_service("web").replicas(6).cpu(1000).near(1, "zone"),
+                                  a_service("cache").cpu(2000).selector("disk", "ssd")});
+  for (const int exact_max_replicas : {SolveOptions{}.exact_max_replicas, 0}) {
+    SCOPED_TRACE(exact_max_replicas);
+    SolveOptions options;
+    options.exact_max_replicas = exact_max_replicas;
+    const auto solution = solve(problem, options);
+    expect_valid(problem, solution);
+    EXPECT_EQ(on(solution, 2, 1), 1) << "cache on its ssd node";
+    EXPECT_EQ(on(solution, 2, 0) + on(solution, 3, 0), 6) << "every web replica in zone b";
+    EXPECT_TRUE(solution.unplaced.empty());
+  }
+}
+
+// The target cannot be placed anywhere (no node matches its selector), so neither can the
+// service near it, and the reason says so.
+TEST(Scenario, NearATargetThatRunsNowhereLeavesTheServiceUnplacedWithThatReason) {
+  const auto problem = a_problem({a_node("a1").label("zone", "a")},
+                                 {a_service("web").near(1, "zone").priority(1), a_service("cache").selector("disk", "nvme")});
+  const auto solution = solve(problem);
+  expect_valid(problem, solution);
+  ASSERT_EQ(solution.unplaced.size(), 2u);
+  EXPECT_EQ(solution.unplaced[0].service, ServiceId{0});
+  EXPECT_NE(solution.unplaced[0].reason.find("no cache in zone a (near)"), std::string::npos) << solution.unplaced[0].reason;
+}
+
 TEST(Scenario, HigherPriorityWinsTheOnlyRoomAndTheOtherIsUnplacedWithAReason) {
   const auto problem = a_problem({a_node("n1").cpu(1000)},
                                  {a_service("batch").cpu(1000).priority(0), a_service("api").cpu(1000).priority(3)});

@@ -127,6 +127,24 @@ TEST(SpecErrors, BadFreeRatioRulesAreRejected) {
             "services.yaml:6:32: unknown key 'wieght' in free_ratio rule #1 of objective (did you mean 'weight'?)");
 }
 
+TEST(SpecErrors, BadNearRulesAreRejected) {
+  const std::string head = "services:\n  cache:\n    image: redis\n  web:\n    image: x\n    near: ";
+  EXPECT_EQ(services_errors(head + "[{service: cahce, key: zone}]\n"),
+            "services.yaml:6:22: unknown service 'cahce' in near of service 'web' (did you mean 'cache'?)");
+  EXPECT_EQ(services_errors(head + "[{service: web, key: zone}]\n"),
+            "services.yaml:6:22: service 'web' is near itself, which means nothing");
+  EXPECT_EQ(services_errors(head + "[{service: cache}]\n"),
+            "services.yaml:6:12: item 1 of near of service 'web' has no key (the node label whose domains are shared, e.g. zone)");
+  EXPECT_EQ(services_errors(head + "[{key: zone}]\n"),
+            "services.yaml:6:12: item 1 of near of service 'web' has no service (the service to run near)");
+  EXPECT_EQ(services_errors(head + "[{service: cache, key: \"\"}]\n"),
+            "services.yaml:6:34: key of item 1 of near of service 'web' is empty");
+  EXPECT_EQ(services_errors(head + "[{service: cache, kye: zone}]\n"),
+            "services.yaml:6:12: item 1 of near of service 'web' has no key (the node label whose domains are shared, e.g. zone)\n"
+            "services.yaml:6:29: unknown key 'kye' in item 1 of near of service 'web' (did you mean 'key'?)");
+  EXPECT_EQ(services_errors(head + "cache\n"), "services.yaml:6:11: near of service 'web' must be a list, got 'cache'");
+}
+
 TEST(SpecErrors, TransientResourcesMustBeAListOfKnownResources) {
   const std::string head = "services:\n  web:\n    image: x\nrollout: ";
   EXPECT_EQ(services_errors(head + "{transient: [cpu, disk]}\n"),

@@ -114,6 +114,22 @@ services:
   EXPECT_EQ(web.ports, (std::vector<int>{80, 443}));
 }
 
+TEST(ParseProblem, ReadsNearRulesWithForwardReferencesOnce) {
+  const auto problem = parsed(kCluster, R"(
+services:
+  web:
+    image: nginx
+    near: [{service: cache, key: zone}, {service: cache, key: zone}, {service: cache, key: rack}]
+  cache:
+    image: redis
+)");
+  const auto& near = problem.services[0].near;
+  ASSERT_EQ(near.size(), 2u);
+  EXPECT_EQ(near[0], (model::NearRule{model::ServiceId{1}, "zone"}));
+  EXPECT_EQ(near[1], (model::NearRule{model::ServiceId{1}, "rack"}));
+  EXPECT_TRUE(problem.services[1].near.empty());
+}
+
 TEST(ParseProblem, ReadsNodeAffinityExpressions) {
   const auto problem = parsed(kCluster, R"(
 services:
