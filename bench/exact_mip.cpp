@@ -119,10 +119,11 @@ MipResult solve_mip(const model::Problem& problem, const MipOptions& options) {
           load.emplace_back(x[s][n], capacity > 0 ? static_cast<double>(problem.services[s].request[r]) / capacity : 1.0);
       if (load.empty()) continue;
       const auto& soft = problem.nodes[n].soft_capacity;
-      if (!soft.empty() && soft[r] < problem.nodes[n].capacity[r] && capacity > 0 && w.overload != 0) {
+      if (const double weight = problem.objective.overload_weight(r);
+          !soft.empty() && soft[r] < problem.nodes[n].capacity[r] && capacity > 0 && weight != 0) {
         // overload: o ≥ (use − soft) / capacity, paid at the overload weight.
         std::vector<std::pair<int, double>> over = load;
-        over.emplace_back(program.column(0, kInfinity, w.overload, false), -1.0);
+        over.emplace_back(program.column(0, kInfinity, weight, false), -1.0);
         program.row(over, -kInfinity, static_cast<double>(soft[r]) / capacity);
       }
       if (capacity > 0) load.emplace_back(y[n], -1.0);

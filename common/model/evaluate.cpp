@@ -94,7 +94,7 @@ ObjectiveTerms evaluate(const Problem& problem, const Placement& placement) {
       if (!node.soft_capacity.empty())
         for (std::size_t r = 0; r < used.size(); ++r)
           if (used[r] > node.soft_capacity[r] && node.capacity[r] > 0)
-            terms.overload += w.overload * static_cast<double>(used[r] - node.soft_capacity[r]) /
+            terms.overload += problem.objective.overload_weight(r) * static_cast<double>(used[r] - node.soft_capacity[r]) /
                               static_cast<double>(node.capacity[r]);
     }
     for (const auto& sc : hosted) {

@@ -130,7 +130,8 @@ enum class Strategy { binpack, spread, balanced };
 //   node_cost     · Σ_n cost_n [n hosts anything]
 //   load_spread   · Σ_n Σ_r u_{n,r}²            (u = used / capacity; spreads load)
 //   balance       · Σ_n Σ_r (u_{n,r} − ū_n)²      (uses a node's dimensions evenly)
-//   overload      · Σ_n Σ_r max(0, used_{n,r} − soft_{n,r}) / capacity_{n,r}   (soft capacity)
+//   overload_r    · Σ_n Σ_r max(0, used_{n,r} − soft_{n,r}) / capacity_{n,r}   (soft capacity;
+//                   Objective::overload_weight(r), the same for every r by default)
 //   free ratio rules (FreeRatioRule), each with its own weight
 //   migration     · Σ_s move_cost_s · replicas of s moved away from where they run now
 //   colocation    · replicas of s on a node without any replica of a service s prefers
@@ -151,6 +152,13 @@ struct Objective {
   Strategy strategy = Strategy::binpack;
   Weights weights = default_weights(Strategy::binpack);
   std::vector<FreeRatioRule> free_ratio{};
+  // Overload weight per resource (ROADEF weighs each resource's load cost on its own):
+  // empty, or one entry per resource; empty means weights.overload for every resource.
+  std::vector<double> overload_by_resource{};
+
+  double overload_weight(std::size_t resource) const {
+    return overload_by_resource.empty() ? weights.overload : overload_by_resource[resource];
+  }
 };
 
 struct Rollout {

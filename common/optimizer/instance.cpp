@@ -78,6 +78,7 @@ Instance make_instance(const model::Problem& problem) {
   const std::size_t service_count = problem.services.size();
   const auto& w = problem.objective.weights;
 
+  for (int r = 0; r < inst.dims; ++r) inst.overload_weight.push_back(problem.objective.overload_weight(r));
   inst.capacity.reserve(node_count * inst.dims);
   inst.dim_scale.assign(inst.dims, 0.0);
   for (const auto& node : problem.nodes) {
@@ -85,7 +86,7 @@ Instance make_instance(const model::Problem& problem) {
       inst.capacity.push_back(node.capacity[r]);
       const std::int64_t soft = node.soft_capacity.empty() ? node.capacity[r] : node.soft_capacity[r];
       inst.soft_capacity.push_back(soft);
-      inst.has_overload = inst.has_overload || (soft < node.capacity[r] && w.overload != 0);
+      inst.has_overload = inst.has_overload || (soft < node.capacity[r] && problem.objective.overload_weight(r) != 0);
       inst.dim_scale[r] += static_cast<double>(node.capacity[r]);
     }
     inst.node_cost.push_back(w.node_cost * node.cost);

@@ -22,7 +22,8 @@ struct Instance {
   int dims = 0;
   std::vector<std::int64_t> capacity;  // node × dims
   std::vector<std::int64_t> soft_capacity;  // node × dims; equal to capacity where a node has none
-  bool has_overload = false;  // some node's soft capacity is below its capacity, and overload weighs
+  bool has_overload = false;  // some node's soft capacity is below its capacity where overload weighs
+  std::vector<double> overload_weight;  // per dimension (model::Objective::overload_weight)
   std::vector<std::int64_t> request;   // service × dims
   // Transient resources (model::Rollout::transient): their indices, and per node × those
   // what the running replicas hold now and the most the node may hold during a change.

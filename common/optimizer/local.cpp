@@ -12,7 +12,7 @@ namespace {
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 constexpr std::size_t kMissesBeforeFull = 256;
 
-bool overloads(const LocalProblem& lp) { return lp.overload_weight != 0 && !lp.soft_capacity.empty(); }
+bool overloads(const LocalProblem& lp) { return !lp.soft_capacity.empty() && !lp.overload_weight.empty(); }
 
 // Whether the node's cost has terms beyond linear ones in its usage.
 bool usage_terms(const LocalProblem& lp) {
@@ -21,7 +21,8 @@ bool usage_terms(const LocalProblem& lp) {
 
 double utilisation_cost(const LocalProblem& lp, const std::vector<std::int64_t>& used) {
   double cost = optimizer::utilisation_cost(lp.load_spread_weight, lp.balance_weight, used.data(), lp.capacity.data(), lp.dims);
-  if (overloads(lp)) cost += overload_cost(lp.overload_weight, used.data(), lp.soft_capacity.data(), lp.capacity.data(), lp.dims);
+  if (overloads(lp))
+    cost += overload_cost(lp.overload_weight.data(), used.data(), lp.soft_capacity.data(), lp.capacity.data(), lp.dims);
   if (!lp.free_ratio.empty()) cost += free_ratio_cost(lp.free_ratio, used.data(), lp.capacity.data());
   return cost;
 }
@@ -347,10 +348,10 @@ double open_lower_bound(const LocalProblem& lp, const std::vector<std::int32_t>&
   if (overloads(lp)) {
     // A subgradient of the overload term at `reference`: its slope where the usage is
     // above the soft capacity, flat elsewhere.
-    constant += overload_cost(lp.overload_weight, used.data(), lp.soft_capacity.data(), lp.capacity.data(), lp.dims);
+    constant += overload_cost(lp.overload_weight.data(), used.data(), lp.soft_capacity.data(), lp.capacity.data(), lp.dims);
     for (int r = 0; r < lp.dims; ++r) {
       if (lp.capacity[r] <= 0 || used[r] <= lp.soft_capacity[r]) continue;
-      const double gradient = lp.overload_weight / static_cast<double>(lp.capacity[r]);
+      const double gradient = lp.overload_weight[r] / static_cast<double>(lp.capacity[r]);
       slope[r] += gradient;
       constant -= gradient * static_cast<double>(used[r]);
     }

@@ -38,10 +38,10 @@ struct LocalProblem {
   double constant = 0;    // cost paid whatever the answer (replicas that must move)
   double load_spread_weight = 0;
   double balance_weight = 0;
-  // Soft capacity: dims entries, or empty for none; use above it costs overload_weight
-  // per unit of capacity (utilisation.hpp's overload_cost).
+  // Soft capacity: dims entries, or empty for none; use above it costs overload_weight[r]
+  // per unit of capacity (utilisation.hpp's overload_cost), dims entries with it.
   std::vector<std::int64_t> soft_capacity;
-  double overload_weight = 0;
+  std::vector<double> overload_weight;
   // Paid whatever the node hosts (an empty node's free shares count too).
   std::vector<model::FreeRatioRule> free_ratio;
   // Transient resources (model::Rollout::transient): their dimensions and, for each, the

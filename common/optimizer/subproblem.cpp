@@ -17,7 +17,7 @@ LocalProblem build_local_problem(const Instance& instance, std::size_t node) {
   if (instance.problem->nodes[node].state != model::NodeState::lost) lp.free_ratio = instance.problem->objective.free_ratio;
   if (instance.has_overload) {
     lp.soft_capacity.assign(instance.soft(node), instance.soft(node) + instance.dims);
-    lp.overload_weight = weights.overload;
+    lp.overload_weight = instance.overload_weight;
   }
   lp.transient_dims = instance.transient;
   for (std::size_t j = 0; j < instance.transient.size(); ++j)

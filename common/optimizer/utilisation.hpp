@@ -35,16 +35,15 @@ inline double utilisation_cost(double load_spread_weight, double balance_weight,
   return (load_spread_weight * squares + balance_weight * deviation) / counted;
 }
 
-// Soft capacity: overload · Σ_r max(0, used_r − soft_r) / capacity_r. Convex and piecewise
+// Soft capacity: Σ_r weight_r · max(0, used_r − soft_r) / capacity_r. Convex and piecewise
 // linear in the usage; `soft` equal to `capacity` never costs.
-inline double overload_cost(double overload_weight, const std::int64_t* used, const std::int64_t* soft,
+inline double overload_cost(const double* weight, const std::int64_t* used, const std::int64_t* soft,
                             const std::int64_t* capacity, int dims) {
-  if (overload_weight == 0) return 0;
-  double over = 0;
+  double cost = 0;
   for (int r = 0; r < dims; ++r)
     if (used[r] > soft[r] && capacity[r] > 0)
-      over += static_cast<double>(used[r] - soft[r]) / static_cast<double>(capacity[r]);
-  return overload_weight * over;
+      cost += weight[r] * static_cast<double>(used[r] - soft[r]) / static_cast<double>(capacity[r]);
+  return cost;
 }
 
 // Free ratio rules (model::FreeRatioRule): Σ weight · max(0, ratio · free_per − free_keep),

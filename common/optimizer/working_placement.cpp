@@ -221,7 +221,8 @@ double WorkingPlacement::node_cost(std::size_t node) const {
       if (count(node, t) == 0) cost += w.colocation * sc.count;
   cost += utilisation_cost(w.load_spread, w.balance, used_resources(node), instance_->cap(node), instance_->dims);
   if (instance_->has_overload)
-    cost += overload_cost(w.overload, used_resources(node), instance_->soft(node), instance_->cap(node), instance_->dims);
+    cost += overload_cost(instance_->overload_weight.data(), used_resources(node), instance_->soft(node), instance_->cap(node),
+                          instance_->dims);
   return cost;
 }
 

@@ -396,7 +396,7 @@ Result<Message> decode_subproblem(Fields &f) {
   f.read("load_spread_weight", lp.load_spread_weight, to_weight);
   f.read("balance_weight", lp.balance_weight, to_weight);
   f.read("soft_capacity", lp.soft_capacity, list_of<std::int64_t>(to_count));
-  f.read("overload_weight", lp.overload_weight, to_weight);
+  f.read("overload_weight", lp.overload_weight, list_of<double>(to_weight));
   std::vector<std::int32_t> transient_dims;
   f.read("transient_dims", transient_dims, list_of<std::int32_t>(to_count32));
   f.read("transient_room", lp.transient_room, list_of<std::int64_t>(to_count));
@@ -437,6 +437,7 @@ Result<Message> decode_subproblem(Fields &f) {
        {checked_size(lp.capacity.size(), lp.dims, "capacity"),
         checked_size(lp.transient_room.size(), transient_dims.size(), "transient_room"),
         lp.soft_capacity.empty() ? std::string() : checked_size(lp.soft_capacity.size(), lp.dims, "soft_capacity"),
+        lp.overload_weight.empty() ? std::string() : checked_size(lp.overload_weight.size(), lp.dims, "overload_weight"),
         checked_size(limit.size(), items, "limit"),
         checked_size(running.size(), items, "running"),
         checked_size(move_cost.size(), items, "move_cost"),

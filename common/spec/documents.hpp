@@ -57,10 +57,17 @@ struct FreeRatioSpec {
   double weight = 1.0;
 };
 
+// One resource's overload weight as written (overload_cost: {cpu: 10}).
+struct ResourceWeight {
+  NameRef resource;
+  double weight = 0;
+};
+
 struct ServicesSpec {
   std::vector<ServiceSpec> services;
-  model::Objective objective;  // everything but free_ratio
+  model::Objective objective;  // everything but free_ratio and overload_by_resource
   std::vector<FreeRatioSpec> free_ratio;
+  std::vector<ResourceWeight> overload_by_resource;
   model::Rollout rollout;  // everything but transient
   std::vector<NameRef> transient;
 };

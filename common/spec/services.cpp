@@ -323,8 +323,18 @@ void read_free_ratio(const Field& field, YamlReader& reader, std::vector<FreeRat
   }
 }
 
+// overload_cost: {cpu: 10, memory: 1}: a weight per resource; the names are resolved by
+// spec.cpp, which knows them all.
+void read_overload_weights(const Field& field, YamlReader& reader, std::vector<ResourceWeight>& weights) {
+  const auto entries = reader.map_fields(field.value, "overload_cost of objective", {});
+  if (!entries) return;
+  for (const Field& entry : *entries)
+    if (const auto value = reader.number(entry, quoted(entry.name) + " in overload_cost of objective", 0.0))
+      weights.push_back({NameRef{entry.name, reader.at(entry.key)}, *value});
+}
+
 void read_objective(const Field& field, YamlReader& reader, model::Objective& objective,
-                    std::vector<FreeRatioSpec>& free_ratio) {
+                    std::vector<FreeRatioSpec>& free_ratio, std::vector<ResourceWeight>& overload_by_resource) {
   const auto fields = reader.map_fields(field.value, "objective", kObjectiveKeys);
   if (!fields) return;
   // The strategy picks default weights; explicit weights override them wherever they
@@ -351,6 +361,14 @@ void read_objective(const Field& field, YamlReader& reader, model::Objective& ob
   for (const auto& [name, target] : weights) {
     const Field* weight = YamlReader::find(*fields, name);
     if (weight == nullptr) continue;
+    if (name == "overload_cost" && weight->value.IsMap()) {
+      read_overload_weights(*weight, reader, overload_by_resource);
+      continue;
+    }
+    if (name == "overload_cost" && weight->value.IsSequence()) {
+      reader.error(*weight, "overload_cost of objective must be a number or a map of resource to number, got a list");
+      continue;
+    }
     const auto value = reader.number(*weight, std::string(name) + " of objective", 0.0);
     if (!value) continue;
     // Without a price on leaving replicas unplaced, placing nothing would be optimal.
@@ -380,7 +398,7 @@ ServicesSpec read_services(const YAML::Node& root, YamlReader& reader) {
     } else if (field.name == "rollout") {
       read_rollout(field, reader, result.rollout, result.transient);
     } else if (field.name == "objective") {
-      read_objective(field, reader, result.objective, result.free_ratio);
+      read_objective(field, reader, result.objective, result.free_ratio, result.overload_by_resource);
     }
   }
   return result;

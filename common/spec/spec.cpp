@@ -200,6 +200,19 @@ model::Problem assemble(const ClusterSpec& cluster, const ServicesSpec& services
     }
     if (known) problem.objective.free_ratio.push_back(rule);
   }
+  if (!services.overload_by_resource.empty()) {
+    // Resources the map leaves out keep the objective's single overload weight.
+    auto& weights = problem.objective.overload_by_resource;
+    weights.assign(problem.resources.size(), problem.objective.weights.overload);
+    for (const ResourceWeight& entry : services.overload_by_resource) {
+      if (const auto r = dimension_of(problem.resources, entry.resource.name)) {
+        weights[*r] = entry.weight;
+      } else {
+        diagnostics.add(entry.resource.location, "overload_cost names resource " + spec::quoted(entry.resource.name) +
+                                                     ", which no node's capacity and no service's request has");
+      }
+    }
+  }
   for (const NameRef& ref : services.transient) {
     if (const auto r = dimension_of(problem.resources, ref.name)) {
       problem.rollout.transient.push_back(static_cast<int>(*r));

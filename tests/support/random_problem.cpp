@@ -93,6 +93,14 @@ void add_rollout_rules(Rng& rng, model::Problem& problem) {
   }
 }
 
+// A seventh of the problems: overload weighed per resource, from nothing to dominant.
+// Drawn after everything else, like the rollout rules.
+void add_resource_weights(Rng& rng, model::Problem& problem) {
+  if (!rng.chance(0.15)) return;
+  for (std::size_t r = 0; r < problem.resources.size(); ++r)
+    problem.objective.overload_by_resource.push_back(rng.pick(std::vector<double>{0.0, 0.5, 2.0, 10.0}));
+}
+
 model::Strategy random_strategy(Rng& rng) {
   switch (rng.between(0, 2)) {
     case 0: return model::Strategy::binpack;
@@ -220,6 +228,7 @@ model::Problem random_tiny_problem(std::uint64_t seed) {
   add_cost_rules(rng, problem);
   add_rollout_rules(rng, problem);
   add_near_rules(rng, problem);
+  add_resource_weights(rng, problem);
   return problem;
 }
 
@@ -335,6 +344,7 @@ model::Problem random_medium_problem(std::uint64_t seed, const MediumShape& shap
   add_cost_rules(rng, problem);
   add_rollout_rules(rng, problem);
   add_near_rules(rng, problem);
+  add_resource_weights(rng, problem);
   return problem;
 }
 
@@ -348,6 +358,9 @@ std::string describe(const model::Problem& problem) {
       << " balance=" << w.balance << " migration=" << w.migration << " colocation=" << w.colocation
       << " unplaced=" << w.unplaced << "} transient[";
   for (std::size_t j = 0; j < problem.rollout.transient.size(); ++j) out << (j ? "," : "") << problem.rollout.transient[j];
+  out << "] overload_by_resource[";
+  for (std::size_t r = 0; r < problem.objective.overload_by_resource.size(); ++r)
+    out << (r ? "," : "") << problem.objective.overload_by_resource[r];
   out << "] resources[";
   for (std::size_t r = 0; r < problem.resources.size(); ++r) out << (r ? "," : "") << problem.resources[r];
   out << "]\n";

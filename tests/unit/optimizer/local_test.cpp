@@ -104,7 +104,7 @@ TEST(LocalSolver, HeuristicBoundNeverExceedsTheEnumeratedOptimum) {
     if (seed % 3 == 1) lp.free_ratio.push_back({.per = 0, .keep = 1, .ratio = pick(1, 4) / 2.0, .weight = static_cast<double>(pick(1, 6))});
     if (seed % 2 == 0) {
       lp.soft_capacity = {lp.capacity[0] * pick(3, 9) / 10, lp.capacity[1] * pick(3, 9) / 10};
-      lp.overload_weight = pick(1, 8) / 2.0;
+      lp.overload_weight = {pick(1, 8) / 2.0, pick(0, 8) / 2.0};
     }
     if (seed % 4 == 0 && item_count > 1) {
       lp.conflicts[0].push_back(1);
@@ -162,7 +162,7 @@ TEST(LocalSolver, TakesNoMoreThanTheTransientRoomBeyondWhatRunsThere) {
   EXPECT_LE(greedy.lower_bound, enumerated.value + 1e-9);
   auto with_overload = lp;  // a usage term sends it to the marginal greedy
   with_overload.soft_capacity = {3, 100};
-  with_overload.overload_weight = 0.1;
+  with_overload.overload_weight = {0.1, 0.1};
   EXPECT_EQ(solve_local(with_overload, {.enumeration_limit = 1}).counts, (std::vector<std::int32_t>{3}));
 }
 

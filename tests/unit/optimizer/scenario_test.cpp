@@ -121,6 +121,25 @@ TEST(Scenario, SoftCapacitySplitsReplicasWhenOverloadCostsMoreThanANode) {
   }
 }
 
+// Two nodes of 4 cpu and 8Gi, soft at half of each; four replicas of 1 cpu and 2Gi fit one
+// node at an overload of half its cpu and half its memory. With memory's overload weighed
+// 0.5 that costs one node + 0.5 + 0.25, less than the two nodes of a split; weighed 4 it
+// costs one node + 0.5 + 2, and they split.
+TEST(Scenario, OverloadWeighedPerResourceDecidesWhetherToOpenANode) {
+  auto problem = a_problem({a_node("n1").cpu(4000).memory_gib(8).soft_cpu(2000), a_node("n2").cpu(4000).memory_gib(8).soft_cpu(2000)},
+                           {a_service("web").replicas(4).cpu(1000).memory_mib(2048)});
+  for (auto& node : problem.nodes) node.soft_capacity[1] = 4 * model::kGiB;
+  for (const double memory_weight : {0.5, 4.0}) {
+    SCOPED_TRACE(memory_weight);
+    problem.objective.overload_by_resource = {1.0, memory_weight};
+    const auto solution = solve(problem);
+    expect_valid(problem, solution);
+    const bool split = on(solution, 0, 0) == 2 && on(solution, 1, 0) == 2;
+    EXPECT_EQ(split, memory_weight > 1.0);
+    EXPECT_DOUBLE_EQ(solution.terms.overload, split ? 0.0 : 0.5 + 0.5 * memory_weight);
+  }
+}
+
 // Keep free memory at least free cpu (as shares): the memory-heavy replica alone would
 // leave 87.5% of cpu free and 25% of memory, short by 0.625 at weight 10; beside the
 // cpu-heavy one both are 12.5% free. Nothing else costs, so only the rule decides.

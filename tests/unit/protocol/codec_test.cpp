@@ -57,7 +57,7 @@ Subproblem a_subproblem() {
   lp.load_spread_weight = 0;
   lp.balance_weight = 0.25;
   lp.soft_capacity = {3000, 8192};
-  lp.overload_weight = 2;
+  lp.overload_weight = {2, 0.5};
   lp.transient_dims = {1};
   lp.transient_room = {4096};
   lp.free_ratio = {{.per = 0, .keep = 1, .ratio = 0.5, .weight = 3}};
@@ -104,12 +104,13 @@ std::vector<Golden> goldens() {
        "01a664656d616e6494cd01f4cd0400cd03e8cd1000aa66697865645f636f737401a8636f"
        "6e7374616e74cb3fe0000000000000b26c6f61645f7370726561645f77656967687400ae"
        "62616c616e63655f776569676874cb3fd0000000000000ad736f66745f63617061636974"
-       "7992cd0bb8cd2000af6f7665726c6f61645f77656967687402ae7472616e7369656e745f"
-       "64696d739101ae7472616e7369656e745f726f6f6d91cd1000b4667265655f726174696f"
-       "5f7265736f7572636573920001b1667265655f726174696f5f76616c75657392cb3fe000"
-       "000000000003b06d6967726174696f6e5f77656967687401b1636f6c6f636174696f6e5f"
-       "776569676874cb3fb999999999999aa9636f6e666c696374739291019100a77072656665"
-       "727392909100b1756e6d65745f707265666572656e636573920002"},
+       "7992cd0bb8cd2000af6f7665726c6f61645f7765696768749202cb3fe0000000000000ae"
+       "7472616e7369656e745f64696d739101ae7472616e7369656e745f726f6f6d91cd1000b4"
+       "667265655f726174696f5f7265736f7572636573920001b1667265655f726174696f5f76"
+       "616c75657392cb3fe000000000000003b06d6967726174696f6e5f77656967687401b163"
+       "6f6c6f636174696f6e5f776569676874cb3fb999999999999aa9636f6e666c6963747392"
+       "91019100a77072656665727392909100b1756e6d65745f707265666572656e6365739200"
+       "02"},
       {Prices{.solve = 3,
               .round = 12,
               .deadline_ms = 2000,
@@ -161,6 +162,7 @@ void expect_same_subproblem(const Subproblem &a, const Subproblem &b) {
   EXPECT_EQ(a.problem.fixed_cost, b.problem.fixed_cost);
   EXPECT_EQ(a.problem.constant, b.problem.constant);
   EXPECT_EQ(a.problem.balance_weight, b.problem.balance_weight);
+  EXPECT_EQ(a.problem.overload_weight, b.problem.overload_weight);
   EXPECT_EQ(a.problem.transient_dims, b.problem.transient_dims);
   EXPECT_EQ(a.problem.transient_room, b.problem.transient_room);
   EXPECT_EQ(a.problem.colocation_weight, b.problem.colocation_weight);
@@ -380,6 +382,9 @@ TEST(ProtocolCodec, RefusesOutOfRangeValues) {
       {"soft capacity of the wrong length",
        with_field(subproblem, "soft_capacity", "92cd0bb8cd2000", "91cd0bb8"),
        "soft_capacity"},
+      {"overload weights of the wrong length",
+       with_field(subproblem, "overload_weight", "9202cb3fe0000000000000", "9102"),
+       "overload_weight"},
       {"transient resource beyond the dimensions",
        with_field(subproblem, "transient_dims", "9101", "9102"),
        "transient_dims"},

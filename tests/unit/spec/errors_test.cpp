@@ -109,6 +109,12 @@ TEST(SpecErrors, SoftCapacityMustNameResourcesOfTheCapacityWithinIt) {
             "cluster.yaml:4:5: unknown key 'soft_capacty' in node 'n1' (did you mean 'soft_capacity'?)");
   EXPECT_EQ(services_errors("services:\n  web:\n    image: x\nobjective: {overload_cost: -1}\n"),
             "services.yaml:4:28: overload_cost of objective must not be negative, got -1");
+  EXPECT_EQ(services_errors("services:\n  web:\n    image: x\nobjective: {overload_cost: {cpu: -1}}\n"),
+            "services.yaml:4:34: 'cpu' in overload_cost of objective must not be negative, got -1");
+  EXPECT_EQ(services_errors("services:\n  web:\n    image: x\nobjective: {overload_cost: {dsik: 1}}\n"),
+            "services.yaml:4:29: overload_cost names resource 'dsik', which no node's capacity and no service's request has");
+  EXPECT_EQ(services_errors("services:\n  web:\n    image: x\nobjective: {overload_cost: [1]}\n"),
+            "services.yaml:4:28: overload_cost of objective must be a number or a map of resource to number, got a list");
 }
 
 TEST(SpecErrors, BadFreeRatioRulesAreRejected) {

@@ -70,6 +70,13 @@ TEST(ParseProblem, ReadsTheOverloadWeight) {
   EXPECT_DOUBLE_EQ(parsed(kCluster, "services:\n  web:\n    image: x\n").objective.weights.overload, 1.0);
 }
 
+TEST(ParseProblem, ReadsOverloadWeightsPerResourceTheRestKeepingTheSingleWeight) {
+  const auto problem = parsed(kCluster, "services:\n  web:\n    image: x\nobjective: {overload_cost: {memory: 10}}\n");
+  EXPECT_EQ(problem.objective.overload_by_resource, (std::vector<double>{1.0, 10.0}));
+  EXPECT_DOUBLE_EQ(problem.objective.overload_weight(1), 10.0);
+  EXPECT_TRUE(parsed(kCluster, "services:\n  web:\n    image: x\n").objective.overload_by_resource.empty());
+}
+
 TEST(ParseProblem, ReadsEveryServiceField) {
   const auto problem = parsed(kCluster, R"(
 services:
