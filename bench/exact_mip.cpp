@@ -256,7 +256,10 @@ MipResult solve_mip(const model::Problem& problem, const MipOptions& options) {
     program.row(occupied, 0, kInfinity);
     program.row(placed_beyond, -kInfinity, 0);
   }
-  // migration: m ≥ running − x on nodes that are not lost.
+  // migration: m ≥ running − x on nodes that are not lost. Service move: most ≥ every
+  // service's moved replicas, Σ m plus those that cannot stay where they run.
+  std::vector<std::vector<std::pair<int, double>>> moved(services);
+  std::vector<double> must_move(services, 0.0);
   for (std::size_t n = 0; n < nodes; ++n) {
     const model::Node& node = problem.nodes[n];
     if (node.state == model::NodeState::lost) continue;
@@ -264,10 +267,20 @@ MipResult solve_mip(const model::Problem& problem, const MipOptions& options) {
       const std::size_t s = sc.service.value;
       if (x[s][n] < 0) {
         constant += w.migration * problem.services[s].move_cost * sc.count;
+        must_move[s] += sc.count;
         continue;
       }
       const int m = program.column(0, sc.count, w.migration * problem.services[s].move_cost, false);
       program.row({{m, 1.0}, {x[s][n], 1.0}}, sc.count, kInfinity);
+      moved[s].emplace_back(m, -1.0);
+    }
+  }
+  if (w.service_move != 0) {
+    const int most = program.column(0, kInfinity, w.service_move, false);
+    for (std::size_t s = 0; s < services; ++s) {
+      if (moved[s].empty() && must_move[s] == 0) continue;
+      moved[s].emplace_back(most, 1.0);
+      program.row(moved[s], must_move[s], kInfinity);
     }
   }
   // colocation: q ≥ x[s][n] − limit·p[t][n] with p[t][n] = 1 only where t runs on n.

@@ -81,6 +81,7 @@ std::vector<std::int64_t> node_usage(const Problem& problem, const Placement& pl
 ObjectiveTerms evaluate(const Problem& problem, const Placement& placement) {
   const Weights& w = problem.objective.weights;
   ObjectiveTerms terms;
+  std::vector<int> moved_per_service(problem.services.size(), 0);
   for (std::uint32_t n = 0; n < problem.nodes.size(); ++n) {
     const NodeId id{n};
     const Node& node = problem.node(id);
@@ -112,10 +113,14 @@ ObjectiveTerms evaluate(const Problem& problem, const Placement& placement) {
       }
     }
     if (node.state != NodeState::lost)
-      for (const auto& sc : node.running)
-        terms.migration += w.migration * problem.service(sc.service).move_cost *
-                           std::max(0, sc.count - placement.count(id, sc.service));
+      for (const auto& sc : node.running) {
+        const int moved = std::max(0, sc.count - placement.count(id, sc.service));
+        terms.migration += w.migration * problem.service(sc.service).move_cost * moved;
+        moved_per_service[sc.service.value] += moved;
+      }
   }
+  if (!moved_per_service.empty())
+    terms.service_move = w.service_move * *std::max_element(moved_per_service.begin(), moved_per_service.end());
   const auto placed = placement.placed_per_service(problem.services.size());
   for (std::size_t s = 0; s < problem.services.size(); ++s) {
     const auto& service = problem.services[s];

@@ -16,10 +16,11 @@ struct ObjectiveTerms {
   double overload = 0;
   double free_ratio = 0;
   double migration = 0;
+  double service_move = 0;
   double colocation = 0;
   double unplaced = 0;
   double total() const {
-    return node_cost + load_spread + balance + overload + free_ratio + migration + colocation + unplaced;
+    return node_cost + load_spread + balance + overload + free_ratio + migration + service_move + colocation + unplaced;
   }
 };
 

@@ -126,7 +126,7 @@ struct FreeRatioRule {
 
 enum class Strategy { binpack, spread, balanced };
 
-// The objective is a weighted sum of node-separable terms (see docs/model.md):
+// The objective is a weighted sum of terms (see docs/optimizer.md):
 //   node_cost     · Σ_n cost_n [n hosts anything]
 //   load_spread   · Σ_n Σ_r u_{n,r}²            (u = used / capacity; spreads load)
 //   balance       · Σ_n Σ_r (u_{n,r} − ū_n)²      (uses a node's dimensions evenly)
@@ -134,14 +134,19 @@ enum class Strategy { binpack, spread, balanced };
 //                   Objective::overload_weight(r), the same for every r by default)
 //   free ratio rules (FreeRatioRule), each with its own weight
 //   migration     · Σ_s move_cost_s · replicas of s moved away from where they run now
+//   service_move  · max_s replicas of s moved away (ROADEF's service move cost: a rollout
+//                   lasts as long as its longest service; the one term that is not
+//                   node-separable: the dual bound leaves it out, which keeps it valid)
 //   colocation    · replicas of s on a node without any replica of a service s prefers
 //   unplaced      · Σ_s unplaced_s · (1 + priority_s)
+// Replicas "moved away" count on nodes that are not lost: a lost node's replicas are gone.
 struct Weights {
   double node_cost = 1.0;
   double load_spread = 0.0;
   double balance = 0.0;
   double overload = 1.0;
   double migration = 1.0;
+  double service_move = 0.0;
   double colocation = 0.1;
   double unplaced = 1000.0;
 };

@@ -32,6 +32,7 @@ class Search {
   // Moves every replica off `victim` onto `targets`; keeps the result only if it pays.
   bool try_empty(std::size_t victim, const std::vector<std::uint32_t>& targets) {
     std::vector<std::pair<std::size_t, double>> touched{{victim, wp_.node_cost(victim)}};
+    const double global_before = wp_.global_cost();
     std::vector<Move> moves;
     const auto hosted = wp_.hosted(victim);
     bool complete = true;
@@ -59,7 +60,7 @@ class Search {
       }
       if (!complete) break;
     }
-    double delta = 0;
+    double delta = wp_.global_cost() - global_before;
     for (const auto& [n, before] : touched) delta += wp_.node_cost(n) - before;
     bool valid = complete;
     for (const auto& m : moves) valid = valid && wp_.rules_ok(m.service);
@@ -73,7 +74,7 @@ class Search {
 
   // Moves everything on `from` to the empty node `to`; keeps it only if it pays.
   bool try_replace(std::size_t from, std::size_t to) {
-    const double before = wp_.node_cost(from) + wp_.node_cost(to);
+    const double before = wp_.node_cost(from) + wp_.node_cost(to) + wp_.global_cost();
     const auto hosted = wp_.hosted(from);
     std::vector<Move> moves;
     bool complete = true;
@@ -91,7 +92,7 @@ class Search {
     }
     bool valid = complete;
     for (const auto& m : moves) valid = valid && wp_.rules_ok(m.service);
-    if (valid && wp_.node_cost(from) + wp_.node_cost(to) - before < -1e-9) return true;
+    if (valid && wp_.node_cost(from) + wp_.node_cost(to) + wp_.global_cost() - before < -1e-9) return true;
     for (auto it = moves.rbegin(); it != moves.rend(); ++it) {
       wp_.remove(it->to, it->service, it->count);
       wp_.add(it->from, it->service, it->count);
@@ -181,18 +182,18 @@ class Search {
       for (const auto& sc : hosted) {
         const std::uint32_t s = sc.service.value;
         if (wp_.count(from, s) == 0) continue;
-        const double from_before = wp_.node_cost(from);
+        const double from_before = wp_.node_cost(from) + wp_.global_cost();
         wp_.remove(from, s);
-        const double from_gain = from_before - wp_.node_cost(from);
+        const double from_gain = from_before - wp_.node_cost(from) - wp_.global_cost();
         std::size_t best = node_count;
         double best_delta = -1e-9;
         for (std::size_t k = 0; k < sample; ++k) {
           ++work_;
           const std::size_t to = sample == node_count ? k : pick(rng_);
           if (to == from || !wp_.can_add(to, s)) continue;
-          const double to_before = wp_.node_cost(to);
+          const double to_before = wp_.node_cost(to) + wp_.global_cost();
           wp_.add(to, s);
-          const double delta = wp_.node_cost(to) - to_before - from_gain;
+          const double delta = wp_.node_cost(to) + wp_.global_cost() - to_before - from_gain;
           const bool valid = wp_.rules_ok(s);
           wp_.remove(to, s);
           if (valid && delta < best_delta) {
@@ -209,6 +210,70 @@ class Search {
       }
     }
     return improved;
+  }
+
+  // The service move term charges the services that move the most replicas: bring one of
+  // theirs back to a node where it runs now, from a node where it did not run, swapping it
+  // with a replica of another service there when that node is full.
+  bool send_home() {
+    bool improved = false;
+    for (std::uint32_t s = 0; s < inst_.service_count() && !exhausted(); ++s) {
+      if (wp_.most_moved() == 0 || wp_.moved(s) < wp_.most_moved()) continue;
+      std::vector<std::uint32_t> homes;
+      std::vector<std::uint32_t> aways;
+      for (std::uint32_t n = 0; n < inst_.node_count(); ++n) {
+        ++work_;
+        const int run = wp_.running(n, s);
+        const int now = wp_.count(n, s);
+        if (run > now && inst_.problem->nodes[n].state != model::NodeState::lost) homes.push_back(n);
+        if (now > run) aways.push_back(n);
+      }
+      bool sent = false;
+      for (const auto home : homes) {
+        for (const auto away : aways) {
+          if (exhausted() || wp_.count(away, s) <= wp_.running(away, s)) break;
+          if (try_send_home(s, away, home)) {
+            sent = improved = true;
+            break;
+          }
+        }
+        if (sent) break;
+      }
+    }
+    return improved;
+  }
+
+  // One replica of s from `away` to `home`, alone or in exchange for one of another
+  // service that goes to `away`; kept only if it pays and every rule holds.
+  bool try_send_home(std::uint32_t s, std::size_t away, std::size_t home) {
+    const double before = wp_.node_cost(away) + wp_.node_cost(home) + wp_.global_cost();
+    auto pays = [&](std::uint32_t other) {
+      return wp_.node_cost(away) + wp_.node_cost(home) + wp_.global_cost() - before < -1e-9 && wp_.rules_ok(s) &&
+             (other == s || wp_.rules_ok(other));
+    };
+    wp_.remove(away, s);
+    if (wp_.can_add(home, s)) {
+      wp_.add(home, s);
+      if (pays(s)) return true;
+      wp_.remove(home, s);
+    }
+    const auto hosted = wp_.hosted(home);
+    for (const auto& sc : hosted) {
+      const std::uint32_t t = sc.service.value;
+      if (t == s) continue;
+      ++work_;
+      wp_.remove(home, t);
+      if (wp_.can_add(home, s) && wp_.can_add(away, t)) {
+        wp_.add(home, s);
+        wp_.add(away, t);
+        if (pays(t)) return true;
+        wp_.remove(away, t);
+        wp_.remove(home, s);
+      }
+      wp_.add(home, t);
+    }
+    wp_.add(away, s);
+    return false;
   }
 
  private:
@@ -231,7 +296,7 @@ void improve(WorkingPlacement& wp, const ImproveOptions& options) {
   const bool closes_nodes = any_positive(inst.node_cost);
   const bool shifts_pay =
       w.load_spread != 0 || w.balance != 0 || inst.has_overload || !inst.problem->objective.free_ratio.empty() ||
-      w.colocation != 0 || w.migration != 0;
+      w.colocation != 0 || w.migration != 0 || w.service_move != 0;
   Search search(wp, options);
   for (int pass = 0; pass < 8 && !search.exhausted(); ++pass) {
     const double before = wp.objective();
@@ -241,6 +306,7 @@ void improve(WorkingPlacement& wp, const ImproveOptions& options) {
       search.replace_nodes();
     }
     if (shifts_pay) search.shift_replicas();
+    if (inst.service_move_weight != 0) search.send_home();
     if (wp.objective() >= before - 1e-9) break;
   }
 }

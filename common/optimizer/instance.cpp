@@ -105,6 +105,13 @@ Instance make_instance(const model::Problem& problem) {
     inst.replicas.push_back(service.replicas);
     inst.migration.push_back(w.migration * service.move_cost);
   }
+  if (w.service_move != 0) {
+    inst.service_move_weight = w.service_move;
+    inst.running_total.assign(service_count, 0);
+    for (const auto& node : problem.nodes)
+      if (node.state != model::NodeState::lost)
+        for (const auto& sc : node.running) inst.running_total[sc.service.value] += sc.count;
+  }
 
   // Eligibility is decided once per distinct (labels, taints, state), candidates once per
   // class: a real cluster has a handful of each, however many nodes it has.

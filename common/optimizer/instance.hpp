@@ -34,6 +34,11 @@ struct Instance {
   std::vector<double> penalty;         // per unplaced replica: weights.unplaced × (1 + priority)
   std::vector<int> replicas;
   std::vector<double> migration;  // per replica moved away: weights.migration × move_cost
+  // Service move term (weights.service_move · the most replicas one service moves away):
+  // its weight, and per service the replicas running on nodes not lost, all of which move
+  // when none is placed. Empty when the weight is 0.
+  double service_move_weight = 0;
+  std::vector<int> running_total;
   std::vector<std::vector<std::uint32_t>> conflicts;  // per service, symmetric avoid
   std::vector<std::vector<std::uint32_t>> prefers;    // per service
   std::vector<std::vector<std::uint32_t>> preferred_by;

@@ -167,7 +167,7 @@ void fill_nodes(WorkingPlacement& wp, std::mt19937_64& rng, const std::vector<do
         dead = 0;
       }
       const auto* cap = inst.cap(n);
-      const double before = wp.node_cost(n);
+      const double before = wp.node_cost(n) + wp.global_cost();
       auto fits = [&](std::size_t k) {
         const auto* req = inst.req(shapes[k].representative);
         const auto* used = wp.used_resources(n);
@@ -259,7 +259,7 @@ void fill_nodes(WorkingPlacement& wp, std::mt19937_64& rng, const std::vector<do
       if (added.empty()) continue;
       double saved_penalty = 0;
       for (const auto& [s, k] : added) saved_penalty += inst.penalty[s] * k;
-      if (wp.node_cost(n) - before >= saved_penalty) {  // cheaper to leave them unplaced
+      if (wp.node_cost(n) + wp.global_cost() - before >= saved_penalty) {  // cheaper to leave them unplaced
         for (const auto& [s, k] : added) {
           wp.remove(n, s, k);
           left += k;
@@ -317,9 +317,9 @@ void repair_spread(WorkingPlacement& wp) {
       std::uint32_t cheapest = nodes.front();
       double cheapest_delta = std::numeric_limits<double>::infinity();
       for (const auto n : nodes) {
-        const double before = wp.node_cost(n);
+        const double before = wp.node_cost(n) + wp.global_cost();
         wp.remove(n, s);
-        const double delta = wp.node_cost(n) - before;
+        const double delta = wp.node_cost(n) + wp.global_cost() - before;
         wp.add(n, s);
         if (delta < cheapest_delta) {
           cheapest_delta = delta;
@@ -372,10 +372,10 @@ void insert_unplaced(WorkingPlacement& wp) {
           const std::int64_t k = std::min<std::int64_t>(
               {want, wp.room_by_rules(n, s), wp.room_by_capacity(n, s), wp.spread_room(n, s)});
           if (k <= 0 || !wp.near_room(n, s)) continue;
-          const double before = wp.node_cost(n);
+          const double before = wp.node_cost(n) + wp.global_cost();
           const int count = static_cast<int>(k);
           wp.add(n, s, count);
-          const double delta = wp.node_cost(n) - before - inst.penalty[s] * count;
+          const double delta = wp.node_cost(n) + wp.global_cost() - before - inst.penalty[s] * count;
           if (delta < 0) {
             progress = placed_any = true;
           } else {

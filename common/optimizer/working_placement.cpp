@@ -29,7 +29,14 @@ WorkingPlacement::WorkingPlacement(const Instance& instance)
       placed_(instance.service_count(), 0),
       domain_counts_(instance.service_count()),
       occupied_(instance.service_count(), 0),
-      held_(instance.transient_held) {
+      held_(instance.transient_held),
+      moved_(instance.running_total) {
+  if (!moved_.empty()) {
+    // Nothing placed yet: every running replica moves away.
+    most_moved_ = *std::max_element(moved_.begin(), moved_.end());
+    services_moving_.assign(static_cast<std::size_t>(most_moved_) + 1, 0);
+    for (const int m : moved_) ++services_moving_[m];
+  }
   for (std::size_t s = 0; s < instance.service_count(); ++s)
     if (instance.has_spread(s)) domain_counts_[s].assign(instance.domain_count[s], 0);
   for (const auto& rule : instance.near) {
@@ -91,6 +98,22 @@ void WorkingPlacement::hold(std::size_t node, std::uint32_t service, int before,
   const auto* req = instance_->req(service);
   auto* held = &held_[node * transient.size()];
   for (std::size_t j = 0; j < transient.size(); ++j) held[j] -= req[transient[j]] * kept;
+}
+
+// A replica placed where one runs now keeps it from moving away: moved = Σ over nodes not
+// lost of max(0, running − count); the largest over services is kept by a tally.
+void WorkingPlacement::count_moved(std::size_t node, std::uint32_t service, int before, int after) {
+  if (moved_.empty()) return;
+  const int run = running(node, service);
+  if (run == 0 || instance_->problem->nodes[node].state == model::NodeState::lost) return;
+  const int kept = std::min(run, after) - std::min(run, before);
+  if (kept == 0) return;
+  int& moved = moved_[service];
+  --services_moving_[moved];
+  moved -= kept;
+  ++services_moving_[moved];
+  most_moved_ = std::max(most_moved_, moved);
+  while (most_moved_ > 0 && services_moving_[most_moved_] == 0) --most_moved_;
 }
 
 bool WorkingPlacement::spread_ok(std::uint32_t service) const {
@@ -171,9 +194,11 @@ void WorkingPlacement::add(std::size_t node, std::uint32_t service, int k) {
   auto it = find_hosted(hosted, service);
   if (it != hosted.end() && it->service.value == service) {
     hold(node, service, it->count, it->count + k);
+    count_moved(node, service, it->count, it->count + k);
     it->count += k;
   } else {
     hold(node, service, 0, k);
+    count_moved(node, service, 0, k);
     hosted.insert(it, model::ServiceCount{model::ServiceId{service}, k});
   }
   const auto* req = instance_->req(service);
@@ -192,6 +217,7 @@ void WorkingPlacement::remove(std::size_t node, std::uint32_t service, int k) {
   auto it = find_hosted(hosted, service);
   assert(it != hosted.end() && it->service.value == service && it->count >= k);
   hold(node, service, it->count, it->count - k);
+  count_moved(node, service, it->count, it->count - k);
   it->count -= k;
   if (it->count == 0) hosted.erase(it);
   const auto* req = instance_->req(service);
@@ -246,7 +272,7 @@ double WorkingPlacement::unplaced_cost() const {
 }
 
 double WorkingPlacement::objective() const {
-  double total = unplaced_cost();
+  double total = unplaced_cost() + global_cost();
   for (std::size_t n = 0; n < hosted_.size(); ++n) total += node_cost(n);
   return total;
 }

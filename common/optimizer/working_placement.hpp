@@ -55,7 +55,13 @@ class WorkingPlacement {
   double node_cost(std::size_t node) const;  // node-separable objective terms of one node
   double fill(std::size_t node) const;       // mean utilisation over dimensions with capacity
   double unplaced_cost() const;
-  double objective() const;  // Σ node costs + unplaced penalties: equals model::evaluate
+  // The terms no node owns: service_move weight · the most replicas one service moves
+  // away. A move's change of objective is its nodes' change of node_cost plus this one's.
+  double global_cost() const { return instance_->service_move_weight * most_moved_; }
+  int moved(std::uint32_t service) const { return moved_.empty() ? 0 : moved_[service]; }
+  int most_moved() const { return most_moved_; }
+  int running(std::size_t node, std::uint32_t service) const;  // replicas running there now
+  double objective() const;  // Σ node costs + unplaced penalties + global cost: equals model::evaluate
 
   model::Placement to_placement() const;
   static WorkingPlacement from_placement(const Instance& instance, const model::Placement& placement);
@@ -74,9 +80,14 @@ class WorkingPlacement {
   std::vector<std::vector<int>> near_target_;
   // node × transient resources: what replicas moving away from the node still hold there.
   std::vector<std::int64_t> held_;
+  // Only with a service move weight: replicas each service moves away, how many services
+  // move each number of replicas, and the largest such number.
+  std::vector<int> moved_;
+  std::vector<int> services_moving_;
+  int most_moved_ = 0;
 
-  int running(std::size_t node, std::uint32_t service) const;
   void hold(std::size_t node, std::uint32_t service, int before, int after);
+  void count_moved(std::size_t node, std::uint32_t service, int before, int after);
   void count_near(std::size_t node, std::uint32_t service, int delta);
 };
 

@@ -19,9 +19,9 @@ const std::vector<std::string_view> kSpreadKeys = {"key", "max_skew", "min_domai
 const std::vector<std::string_view> kAffinityKeys = {"key", "operator", "values"};
 const std::vector<std::string_view> kNearKeys = {"service", "key"};
 const std::vector<std::string_view> kRolloutKeys = {"max_concurrent", "transient"};
-const std::vector<std::string_view> kObjectiveKeys = {"strategy",      "migration_cost", "node_cost",
-                                                      "load_spread",   "balance",        "overload_cost",
-                                                      "free_ratio",    "colocation",     "unplaced_penalty"};
+const std::vector<std::string_view> kObjectiveKeys = {"strategy",      "migration_cost", "service_move_cost", "node_cost",
+                                                      "load_spread",   "balance",        "overload_cost",     "free_ratio",
+                                                      "colocation",    "unplaced_penalty"};
 const std::vector<std::string_view> kFreeRatioKeys = {"per", "keep", "ratio", "weight"};
 
 constexpr int kMaxPort = 65535;
@@ -355,9 +355,9 @@ void read_objective(const Field& field, YamlReader& reader, model::Objective& ob
   if (const Field* rules = YamlReader::find(*fields, "free_ratio")) read_free_ratio(*rules, reader, free_ratio);
   model::Weights& w = objective.weights;
   const std::pair<std::string_view, double*> weights[] = {
-      {"migration_cost", &w.migration}, {"node_cost", &w.node_cost}, {"load_spread", &w.load_spread},
-      {"balance", &w.balance},          {"overload_cost", &w.overload}, {"colocation", &w.colocation},
-      {"unplaced_penalty", &w.unplaced}};
+      {"migration_cost", &w.migration}, {"service_move_cost", &w.service_move}, {"node_cost", &w.node_cost},
+      {"load_spread", &w.load_spread},  {"balance", &w.balance},                {"overload_cost", &w.overload},
+      {"colocation", &w.colocation},    {"unplaced_penalty", &w.unplaced}};
   for (const auto& [name, target] : weights) {
     const Field* weight = YamlReader::find(*fields, name);
     if (weight == nullptr) continue;

@@ -83,6 +83,7 @@ Json summary_json(const SolveSummary& summary) {
   json["terms"] = {{"node_cost", terms.node_cost},   {"load_spread", terms.load_spread},
                    {"balance", terms.balance},       {"overload", terms.overload},
                    {"free_ratio", terms.free_ratio}, {"migration", terms.migration},
+                   {"service_move", terms.service_move},
                    {"colocation", terms.colocation}, {"unplaced", terms.unplaced}};
   Json unplaced = Json::array();
   for (const UnplacedSummary& entry : summary.unplaced)

@@ -175,6 +175,7 @@ void print_terms(std::ostream& out, const SolveReport& report) {
                {"overload", trimmed(terms.overload, 4)},
                {"free_ratio", trimmed(terms.free_ratio, 4)},
                {"migration", trimmed(terms.migration, 4)},
+               {"service_move", trimmed(terms.service_move, 4)},
                {"colocation", trimmed(terms.colocation, 4)},
                {"unplaced", trimmed(terms.unplaced, 4)}},
               "  ");
@@ -291,6 +292,7 @@ nlohmann::ordered_json to_json(const SolveReport& report) {
   json["terms"] = {{"node_cost", terms.node_cost},   {"load_spread", terms.load_spread},
                    {"balance", terms.balance},       {"overload", terms.overload},
                    {"free_ratio", terms.free_ratio}, {"migration", terms.migration},
+                   {"service_move", terms.service_move},
                    {"colocation", terms.colocation}, {"unplaced", terms.unplaced}};
 
   Json nodes = Json::array();

@@ -101,6 +101,12 @@ void add_resource_weights(Rng& rng, model::Problem& problem) {
     problem.objective.overload_by_resource.push_back(rng.pick(std::vector<double>{0.0, 0.5, 2.0, 10.0}));
 }
 
+// A fifth of the problems: the service move term, which only counts where replicas run.
+// Drawn last, like the rules above.
+void add_service_move(Rng& rng, model::Problem& problem) {
+  if (rng.chance(0.2)) problem.objective.weights.service_move = rng.pick(std::vector<double>{0.5, 2.0, 10.0});
+}
+
 model::Strategy random_strategy(Rng& rng) {
   switch (rng.between(0, 2)) {
     case 0: return model::Strategy::binpack;
@@ -229,6 +235,7 @@ model::Problem random_tiny_problem(std::uint64_t seed) {
   add_rollout_rules(rng, problem);
   add_near_rules(rng, problem);
   add_resource_weights(rng, problem);
+  add_service_move(rng, problem);
   return problem;
 }
 
@@ -345,6 +352,7 @@ model::Problem random_medium_problem(std::uint64_t seed, const MediumShape& shap
   add_rollout_rules(rng, problem);
   add_near_rules(rng, problem);
   add_resource_weights(rng, problem);
+  add_service_move(rng, problem);
   return problem;
 }
 
@@ -355,7 +363,7 @@ std::string describe(const model::Problem& problem) {
                          : problem.objective.strategy == model::Strategy::spread ? "spread"
                                                                                  : "balanced";
   out << "strategy " << strategy << " weights{node_cost=" << w.node_cost << " overload=" << w.overload << " load_spread=" << w.load_spread
-      << " balance=" << w.balance << " migration=" << w.migration << " colocation=" << w.colocation
+      << " balance=" << w.balance << " migration=" << w.migration << " service_move=" << w.service_move << " colocation=" << w.colocation
       << " unplaced=" << w.unplaced << "} transient[";
   for (std::size_t j = 0; j < problem.rollout.transient.size(); ++j) out << (j ? "," : "") << problem.rollout.transient[j];
   out << "] overload_by_resource[";

@@ -22,7 +22,7 @@ namespace berth::testing {
 // memory, sometimes gpu. Each rule of the model appears with some probability: node
 // selectors, node affinity (In / NotIn a zone), taints and tolerations, max_per_node,
 // avoid, prefer, spread over "zone" (two zones, max_skew 1 or 2), priority 0..3, node cost 1..3, cordoned and lost nodes,
-// running placements, transient cpu or memory, near rules on zone or disk, per-resource overload weights, and every
+// running placements, transient cpu or memory, near rules on zone or disk, per-resource overload weights, the service move term, and every
 // strategy with random migration and colocation weights.
 inline constexpr int kTinyMaxReplicas = 7;
 model::Problem random_tiny_problem(std::uint64_t seed);

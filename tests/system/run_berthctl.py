@@ -16,7 +16,7 @@ import subprocess
 import sys
 
 STATUSES = {"optimal", "feasible", "partial", "infeasible"}
-TERMS = {"node_cost", "load_spread", "balance", "overload", "free_ratio", "migration", "colocation", "unplaced"}
+TERMS = {"node_cost", "load_spread", "balance", "overload", "free_ratio", "migration", "service_move", "colocation", "unplaced"}
 
 
 def fail(message, result=None):

@@ -84,7 +84,7 @@ TEST(Berthctl, HumanReportShowsSummaryNodesChangesTermsAndUnplaced) {
   EXPECT_NE(text.find("n1    a     ready     0.5/4 12%  512Mi/8Gi 6%   web×1\n"), std::string::npos) << text;
   EXPECT_NE(text.find("n2    -     cordoned  0.5/2 25%  512Mi/4Gi 12%  web×1\n"), std::string::npos) << text;
   EXPECT_NE(text.find("  stop   web  ×1  on  n1\n  start  web  ×1  on  n2\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("  migration    1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("  migration     1\n  service_move  0\n"), std::string::npos) << text;
   EXPECT_NE(text.find("unplaced:\n  db  ×1  no node has 8 cpu free\n"), std::string::npos) << text;
   EXPECT_EQ(text.find("VIOLATIONS"), std::string::npos);
 }

@@ -37,6 +37,24 @@ TEST(Evaluate, MigrationCountsReplicasMovedAway) {
   EXPECT_DOUBLE_EQ(evaluate(problem, Placement::from_running(problem)).migration, 0.0);
 }
 
+// web moves 3 replicas off n1 and n2 together, db 1; db's 2 on the lost n3 are gone, not
+// moved. The term is the weight times the most one service moves: 3.
+TEST(Evaluate, ServiceMoveChargesTheMostReplicasOneServiceMovesAway) {
+  auto problem = a_problem({a_node("n1").running(0, 2).running(1, 1), a_node("n2").running(0, 2),
+                            a_node("n3").state(NodeState::lost).running(1, 2), a_node("n4")},
+                           {a_service("web").replicas(4), a_service("db").replicas(3)});
+  problem.objective.weights.service_move = 10.0;
+  Placement placement = Placement::empty_for(problem);
+  placement.set(NodeId{1}, ServiceId{0}, 1);
+  placement.set(NodeId{3}, ServiceId{0}, 3);
+  placement.set(NodeId{3}, ServiceId{1}, 3);
+  EXPECT_DOUBLE_EQ(evaluate(problem, placement).service_move, 30.0);
+  EXPECT_DOUBLE_EQ(evaluate(problem, placement).migration, 4.0);
+  EXPECT_DOUBLE_EQ(evaluate(problem, Placement::from_running(problem)).service_move, 0.0);
+  problem.objective.weights.service_move = 0.0;
+  EXPECT_DOUBLE_EQ(evaluate(problem, placement).service_move, 0.0);
+}
+
 TEST(Evaluate, ColocationChargesReplicasAwayFromWhatTheyPrefer) {
   auto problem = a_problem({a_node("n1"), a_node("n2")}, {a_service("web").replicas(2).prefer(1), a_service("cache")});
   Placement placement = Placement::empty_for(problem);

@@ -172,6 +172,30 @@ TEST(Scenario, MoveCostDecidesWhichServiceMoves) {
   EXPECT_DOUBLE_EQ(solution.terms.migration, 1.0);
 }
 
+// n1 (the only ssd node) runs two api and two web replicas and is full; the new cache
+// needs two of its slots, so two replicas move to n2. Moving both of one service or one
+// of each costs the same migration; a service move weight makes it one of each, so that no
+// service moves more than one replica.
+TEST(Scenario, ServiceMoveCostSpreadsTheMovesOverServices) {
+  auto problem = a_problem({a_node("n1").cpu(4000).label("disk", "ssd").running(0, 2).running(1, 2), a_node("n2").cpu(6000)},
+                           {a_service("api").replicas(2).cpu(1000), a_service("web").replicas(2).cpu(1000),
+                            a_service("cache").replicas(2).cpu(1000).selector("disk", "ssd")});
+  problem.objective.weights.service_move = 5.0;
+  for (const int exact_max_replicas : {SolveOptions{}.exact_max_replicas, 0}) {
+    SCOPED_TRACE(exact_max_replicas);
+    SolveOptions options;
+    options.exact_max_replicas = exact_max_replicas;  // 0: dual decomposition, recovery and local search
+    const auto solution = solve(problem, options);
+    expect_valid(problem, solution);
+    EXPECT_EQ(on(solution, 0, 2), 2) << "cache on n1";
+    EXPECT_EQ(on(solution, 1, 0), 1) << "one api moves";
+    EXPECT_EQ(on(solution, 1, 1), 1) << "one web moves";
+    EXPECT_DOUBLE_EQ(solution.terms.migration, 2.0);
+    EXPECT_DOUBLE_EQ(solution.terms.service_move, 5.0);
+    EXPECT_LE(solution.lower_bound, solution.objective + 1e-9);
+  }
+}
+
 // db must now run on an ssd node. n1 (hdd) runs db, n2 (ssd) runs web, each filling its
 // node; n3 (ssd) is empty but costs 3. Swapping db and web is cheapest (2 nodes, 2 moves),
 // but with cpu transient both would be on each node while they move: db goes to n3 and

@@ -117,6 +117,13 @@ TEST(SpecErrors, SoftCapacityMustNameResourcesOfTheCapacityWithinIt) {
             "services.yaml:4:28: overload_cost of objective must be a number or a map of resource to number, got a list");
 }
 
+TEST(SpecErrors, ServiceMoveCostMustBeANonNegativeNumber) {
+  EXPECT_EQ(services_errors("services:\n  web:\n    image: x\nobjective: {service_move_cost: -2}\n"),
+            "services.yaml:4:32: service_move_cost of objective must not be negative, got -2");
+  EXPECT_EQ(services_errors("services:\n  web:\n    image: x\nobjective: {service_move: 2}\n"),
+            "services.yaml:4:13: unknown key 'service_move' in objective (did you mean 'service_move_cost'?)");
+}
+
 TEST(SpecErrors, BadFreeRatioRulesAreRejected) {
   const std::string head = "services:\n  web:\n    image: x\nobjective:\n  free_ratio:\n    - ";
   EXPECT_EQ(services_errors(head + "{per: cpu, keep: disk}\n"),

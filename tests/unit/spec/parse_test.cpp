@@ -70,6 +70,12 @@ TEST(ParseProblem, ReadsTheOverloadWeight) {
   EXPECT_DOUBLE_EQ(parsed(kCluster, "services:\n  web:\n    image: x\n").objective.weights.overload, 1.0);
 }
 
+TEST(ParseProblem, ReadsTheServiceMoveWeightOffByDefault) {
+  const auto problem = parsed(kCluster, "services:\n  web:\n    image: x\nobjective: {service_move_cost: 7}\n");
+  EXPECT_DOUBLE_EQ(problem.objective.weights.service_move, 7.0);
+  EXPECT_DOUBLE_EQ(parsed(kCluster, "services:\n  web:\n    image: x\n").objective.weights.service_move, 0.0);
+}
+
 TEST(ParseProblem, ReadsOverloadWeightsPerResourceTheRestKeepingTheSingleWeight) {
   const auto problem = parsed(kCluster, "services:\n  web:\n    image: x\nobjective: {overload_cost: {memory: 10}}\n");
   EXPECT_EQ(problem.objective.overload_by_resource, (std::vector<double>{1.0, 10.0}));
