@@ -231,7 +231,7 @@ class Search {
       bool sent = false;
       for (const auto home : homes) {
         for (const auto away : aways) {
-          if (exhausted() || wp_.count(away, s) <= wp_.running(away, s)) break;
+          if (exhausted()) break;
           if (try_send_home(s, away, home)) {
             sent = improved = true;
             break;
