@@ -81,7 +81,7 @@ std::vector<std::int64_t> node_usage(const Problem& problem, const Placement& pl
 ObjectiveTerms evaluate(const Problem& problem, const Placement& placement) {
   const Weights& w = problem.objective.weights;
   ObjectiveTerms terms;
-  std::vector<int> moved_per_service(problem.services.size(), 0);
+  std::vector<std::int64_t> moved_per_service(problem.services.size(), 0);
   for (std::uint32_t n = 0; n < problem.nodes.size(); ++n) {
     const NodeId id{n};
     const Node& node = problem.node(id);
@@ -120,7 +120,8 @@ ObjectiveTerms evaluate(const Problem& problem, const Placement& placement) {
       }
   }
   if (!moved_per_service.empty())
-    terms.service_move = w.service_move * *std::max_element(moved_per_service.begin(), moved_per_service.end());
+    terms.service_move =
+        w.service_move * static_cast<double>(*std::max_element(moved_per_service.begin(), moved_per_service.end()));
   const auto placed = placement.placed_per_service(problem.services.size());
   for (std::size_t s = 0; s < problem.services.size(); ++s) {
     const auto& service = problem.services[s];

@@ -213,8 +213,11 @@ class Search {
   }
 
   // The service move term charges the services that move the most replicas: bring one of
-  // theirs back to a node where it runs now, from a node where it did not run, swapping it
-  // with a replica of another service there when that node is full.
+  // theirs back to a node where it runs now, from a node that holds more of them than ran
+  // there, swapping it with a replica of another service there when that node is full.
+  // With several services tied at the most, one going home gains nothing yet; such a move
+  // is kept when it costs nothing and leaves fewer services at the most (or a lower most),
+  // so the next one gains.
   bool send_home() {
     bool improved = false;
     for (std::uint32_t s = 0; s < inst_.service_count() && !exhausted(); ++s) {
@@ -247,9 +250,12 @@ class Search {
   // service that goes to `away`; kept only if it pays and every rule holds.
   bool try_send_home(std::uint32_t s, std::size_t away, std::size_t home) {
     const double before = wp_.node_cost(away) + wp_.node_cost(home) + wp_.global_cost();
+    const std::int64_t most = wp_.most_moved();
+    const int at_most = wp_.services_moving_most();
     auto pays = [&](std::uint32_t other) {
-      return wp_.node_cost(away) + wp_.node_cost(home) + wp_.global_cost() - before < -1e-9 && wp_.rules_ok(s) &&
-             (other == s || wp_.rules_ok(other));
+      const double delta = wp_.node_cost(away) + wp_.node_cost(home) + wp_.global_cost() - before;
+      const bool fewer_at_most = wp_.most_moved() < most || (wp_.most_moved() == most && wp_.services_moving_most() < at_most);
+      return (delta < -1e-9 || (delta <= 1e-9 && fewer_at_most)) && wp_.rules_ok(s) && (other == s || wp_.rules_ok(other));
     };
     wp_.remove(away, s);
     if (wp_.can_add(home, s)) {

@@ -38,7 +38,7 @@ struct Instance {
   // its weight, and per service the replicas running on nodes not lost, all of which move
   // when none is placed. Empty when the weight is 0.
   double service_move_weight = 0;
-  std::vector<int> running_total;
+  std::vector<std::int64_t> running_total;
   std::vector<std::vector<std::uint32_t>> conflicts;  // per service, symmetric avoid
   std::vector<std::vector<std::uint32_t>> prefers;    // per service
   std::vector<std::vector<std::uint32_t>> preferred_by;

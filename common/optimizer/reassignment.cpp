@@ -179,7 +179,9 @@ class Search {
 
   std::int64_t late_acceptance_history() const {
     if (options_.time_limit_seconds <= 0) return kHistory;
-    return std::clamp(static_cast<std::int64_t>(kHistoryPerSecond * options_.time_limit_seconds), kHistory, kMaxHistory);
+    const double length = std::clamp(kHistoryPerSecond * options_.time_limit_seconds, static_cast<double>(kHistory),
+                                     static_cast<double>(kMaxHistory));
+    return static_cast<std::int64_t>(length);
   }
 
   // At 10 s on a2_2, a2_3 and a2_5 (one seed each, noisy): 4 machines did better than 3,

@@ -31,12 +31,7 @@ WorkingPlacement::WorkingPlacement(const Instance& instance)
       occupied_(instance.service_count(), 0),
       held_(instance.transient_held),
       moved_(instance.running_total) {
-  if (!moved_.empty()) {
-    // Nothing placed yet: every running replica moves away.
-    most_moved_ = *std::max_element(moved_.begin(), moved_.end());
-    services_moving_.assign(static_cast<std::size_t>(most_moved_) + 1, 0);
-    for (const int m : moved_) ++services_moving_[m];
-  }
+  for (const std::int64_t m : moved_) ++services_moving_[m];  // nothing placed: all running replicas move
   for (std::size_t s = 0; s < instance.service_count(); ++s)
     if (instance.has_spread(s)) domain_counts_[s].assign(instance.domain_count[s], 0);
   for (const auto& rule : instance.near) {
@@ -101,19 +96,17 @@ void WorkingPlacement::hold(std::size_t node, std::uint32_t service, int before,
 }
 
 // A replica placed where one runs now keeps it from moving away: moved = Σ over nodes not
-// lost of max(0, running − count); the largest over services is kept by a tally.
+// lost of max(0, running − count); the largest over services is the tally's last key.
 void WorkingPlacement::count_moved(std::size_t node, std::uint32_t service, int before, int after) {
   if (moved_.empty()) return;
   const int run = running(node, service);
   if (run == 0 || instance_->problem->nodes[node].state == model::NodeState::lost) return;
   const int kept = std::min(run, after) - std::min(run, before);
   if (kept == 0) return;
-  int& moved = moved_[service];
-  --services_moving_[moved];
+  std::int64_t& moved = moved_[service];
+  if (const auto it = services_moving_.find(moved); --it->second == 0) services_moving_.erase(it);
   moved -= kept;
   ++services_moving_[moved];
-  most_moved_ = std::max(most_moved_, moved);
-  while (most_moved_ > 0 && services_moving_[most_moved_] == 0) --most_moved_;
 }
 
 bool WorkingPlacement::spread_ok(std::uint32_t service) const {

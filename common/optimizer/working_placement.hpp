@@ -4,6 +4,7 @@
 // node-separable costs, so a move's effect on the objective and the rules costs
 // O(replica types on the two nodes), not a full re-evaluation.
 #include <cstdint>
+#include <map>
 #include <vector>
 
 #include "common/model/problem.hpp"
@@ -57,9 +58,10 @@ class WorkingPlacement {
   double unplaced_cost() const;
   // The terms no node owns: service_move weight · the most replicas one service moves
   // away. A move's change of objective is its nodes' change of node_cost plus this one's.
-  double global_cost() const { return instance_->service_move_weight * most_moved_; }
-  int moved(std::uint32_t service) const { return moved_.empty() ? 0 : moved_[service]; }
-  int most_moved() const { return most_moved_; }
+  double global_cost() const { return instance_->service_move_weight * static_cast<double>(most_moved()); }
+  std::int64_t moved(std::uint32_t service) const { return moved_.empty() ? 0 : moved_[service]; }
+  std::int64_t most_moved() const { return services_moving_.empty() ? 0 : services_moving_.rbegin()->first; }
+  int services_moving_most() const { return services_moving_.empty() ? 0 : services_moving_.rbegin()->second; }
   int running(std::size_t node, std::uint32_t service) const;  // replicas running there now
   double objective() const;  // Σ node costs + unplaced penalties + global cost: equals model::evaluate
 
@@ -80,11 +82,10 @@ class WorkingPlacement {
   std::vector<std::vector<int>> near_target_;
   // node × transient resources: what replicas moving away from the node still hold there.
   std::vector<std::int64_t> held_;
-  // Only with a service move weight: replicas each service moves away, how many services
-  // move each number of replicas, and the largest such number.
-  std::vector<int> moved_;
-  std::vector<int> services_moving_;
-  int most_moved_ = 0;
+  // Only with a service move weight: replicas each service moves away, and how many
+  // services move each number of replicas (a map: running counts may be huge).
+  std::vector<std::int64_t> moved_;
+  std::map<std::int64_t, int> services_moving_;
 
   void hold(std::size_t node, std::uint32_t service, int before, int after);
   void count_moved(std::size_t node, std::uint32_t service, int before, int after);

@@ -1,6 +1,9 @@
 // Small scenarios whose right answer is obvious, one rule or strategy at a time.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "common/model/evaluate.hpp"
 #include "common/optimizer/solve.hpp"
 #include "tests/support/builders.hpp"
@@ -194,6 +197,26 @@ TEST(Scenario, ServiceMoveCostSpreadsTheMovesOverServices) {
     EXPECT_DOUBLE_EQ(solution.terms.service_move, 5.0);
     EXPECT_LE(solution.lower_bound, solution.objective + 1e-9);
   }
+}
+
+// The same with four services of two replicas on n1 and four cache replicas: one replica
+// of each moves. Two services moving two each is a tie that no single replica going home
+// breaks, so the local search must take a move that costs nothing to get there.
+TEST(Scenario, ServiceMoveCostBreaksTiesAtTheMost) {
+  std::vector<model::Service> services;
+  auto n1 = a_node("n1").cpu(8000).label("disk", "ssd");
+  for (std::uint32_t s = 0; s < 4; ++s) {
+    services.push_back(a_service("app" + std::to_string(s)).replicas(2).cpu(1000));
+    n1.running(s, 2);
+  }
+  services.push_back(a_service("cache").replicas(4).cpu(1000).selector("disk", "ssd"));
+  auto problem = a_problem({n1, a_node("n2").cpu(8000)}, services);
+  problem.objective.weights.service_move = 5.0;
+  const auto solution = solve(problem);
+  expect_valid(problem, solution);
+  EXPECT_EQ(on(solution, 0, 4), 4) << "cache on n1";
+  for (std::uint32_t s = 0; s < 4; ++s) EXPECT_EQ(on(solution, 1, s), 1) << "app" << s;
+  EXPECT_DOUBLE_EQ(solution.terms.service_move, 5.0);
 }
 
 // db must now run on an ssd node. n1 (hdd) runs db, n2 (ssd) runs web, each filling its
