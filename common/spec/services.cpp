@@ -323,14 +323,18 @@ void read_free_ratio(const Field& field, YamlReader& reader, std::vector<FreeRat
   }
 }
 
-// overload_cost: {cpu: 10, memory: 1}: a weight per resource; the names are resolved by
-// spec.cpp, which knows them all.
-void read_overload_weights(const Field& field, YamlReader& reader, std::vector<ResourceWeight>& weights) {
-  const auto entries = reader.map_fields(field.value, "overload_cost of objective", {});
-  if (!entries) return;
-  for (const Field& entry : *entries)
-    if (const auto value = reader.number(entry, quoted(entry.name) + " in overload_cost of objective", 0.0))
-      weights.push_back({NameRef{entry.name, reader.at(entry.key)}, *value});
+// overload_cost: one weight for every resource (2), or a weight per resource ({cpu: 10,
+// memory: 1}) whose names spec.cpp resolves, knowing them all.
+void read_overload_cost(const Field& field, YamlReader& reader, double& weight, std::vector<ResourceWeight>& by_resource) {
+  if (field.value.IsSequence()) {
+    reader.error(field, "overload_cost of objective must be a number or a map of resource to number, got a list");
+  } else if (!field.value.IsMap()) {
+    if (const auto value = reader.number(field, "overload_cost of objective", 0.0)) weight = *value;
+  } else if (const auto entries = reader.map_fields(field.value, "overload_cost of objective", {})) {
+    for (const Field& entry : *entries)
+      if (const auto value = reader.number(entry, quoted(entry.name) + " in overload_cost of objective", 0.0))
+        by_resource.push_back({NameRef{entry.name, reader.at(entry.key)}, *value});
+  }
 }
 
 void read_objective(const Field& field, YamlReader& reader, model::Objective& objective,
@@ -356,19 +360,13 @@ void read_objective(const Field& field, YamlReader& reader, model::Objective& ob
   model::Weights& w = objective.weights;
   const std::pair<std::string_view, double*> weights[] = {
       {"migration_cost", &w.migration}, {"service_move_cost", &w.service_move}, {"node_cost", &w.node_cost},
-      {"load_spread", &w.load_spread},  {"balance", &w.balance},                {"overload_cost", &w.overload},
-      {"colocation", &w.colocation},    {"unplaced_penalty", &w.unplaced}};
+      {"load_spread", &w.load_spread},  {"balance", &w.balance},                {"colocation", &w.colocation},
+      {"unplaced_penalty", &w.unplaced}};
+  if (const Field* overload = YamlReader::find(*fields, "overload_cost"))
+    read_overload_cost(*overload, reader, w.overload, overload_by_resource);
   for (const auto& [name, target] : weights) {
     const Field* weight = YamlReader::find(*fields, name);
     if (weight == nullptr) continue;
-    if (name == "overload_cost" && weight->value.IsMap()) {
-      read_overload_weights(*weight, reader, overload_by_resource);
-      continue;
-    }
-    if (name == "overload_cost" && weight->value.IsSequence()) {
-      reader.error(*weight, "overload_cost of objective must be a number or a map of resource to number, got a list");
-      continue;
-    }
     const auto value = reader.number(*weight, std::string(name) + " of objective", 0.0);
     if (!value) continue;
     // Without a price on leaving replicas unplaced, placing nothing would be optimal.

@@ -37,6 +37,17 @@ std::optional<std::size_t> dimension_of(const std::vector<std::string>& dimensio
   return static_cast<std::size_t>(it - dimensions.begin());
 }
 
+// The index of a resource a rule names (`what`: "free_ratio", "transient of rollout"), or
+// an error at the name when no node's capacity and no service's request has it.
+std::optional<std::size_t> named_resource(const std::vector<std::string>& resources, const NameRef& ref,
+                                          const std::string& what, Diagnostics& diagnostics) {
+  const auto r = dimension_of(resources, ref.name);
+  if (!r)
+    diagnostics.add(ref.location, what + " names resource " + spec::quoted(ref.name) +
+                                      ", which no node's capacity and no service's request has");
+  return r;
+}
+
 // `base` with the named amounts written over it; names that are not dimensions were
 // reported where they were read.
 std::vector<std::int64_t> to_vector(const std::vector<ResourceAmount>& amounts,
@@ -190,11 +201,9 @@ model::Problem assemble(const ClusterSpec& cluster, const ServicesSpec& services
     model::FreeRatioRule rule{.ratio = spec.ratio, .weight = spec.weight};
     bool known = true;
     for (const auto& [ref, index] : {std::pair{&spec.per, &rule.per}, std::pair{&spec.keep, &rule.keep}}) {
-      if (const auto r = dimension_of(problem.resources, ref->name)) {
+      if (const auto r = named_resource(problem.resources, *ref, "free_ratio", diagnostics)) {
         *index = static_cast<int>(*r);
       } else {
-        diagnostics.add(ref->location, "free_ratio names resource " + spec::quoted(ref->name) +
-                                           ", which no node's capacity and no service's request has");
         known = false;
       }
     }
@@ -204,23 +213,13 @@ model::Problem assemble(const ClusterSpec& cluster, const ServicesSpec& services
     // Resources the map leaves out keep the objective's single overload weight.
     auto& weights = problem.objective.overload_by_resource;
     weights.assign(problem.resources.size(), problem.objective.weights.overload);
-    for (const ResourceWeight& entry : services.overload_by_resource) {
-      if (const auto r = dimension_of(problem.resources, entry.resource.name)) {
+    for (const ResourceWeight& entry : services.overload_by_resource)
+      if (const auto r = named_resource(problem.resources, entry.resource, "overload_cost", diagnostics))
         weights[*r] = entry.weight;
-      } else {
-        diagnostics.add(entry.resource.location, "overload_cost names resource " + spec::quoted(entry.resource.name) +
-                                                     ", which no node's capacity and no service's request has");
-      }
-    }
   }
-  for (const NameRef& ref : services.transient) {
-    if (const auto r = dimension_of(problem.resources, ref.name)) {
+  for (const NameRef& ref : services.transient)
+    if (const auto r = named_resource(problem.resources, ref, "transient of rollout", diagnostics))
       problem.rollout.transient.push_back(static_cast<int>(*r));
-    } else {
-      diagnostics.add(ref.location, "transient of rollout names resource " + spec::quoted(ref.name) +
-                                        ", which no node's capacity and no service's request has");
-    }
-  }
   std::sort(problem.rollout.transient.begin(), problem.rollout.transient.end());
   const NameResolver resolver(services);
   resolve_rules(services, resolver, problem, diagnostics);
