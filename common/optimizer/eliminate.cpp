@@ -15,6 +15,16 @@ constexpr int kTenureSpread = 10;
 // through the nodes a few times, bounded so that other victims get their turn.
 constexpr std::int64_t kIterationsPerReplica = 40;
 constexpr std::int64_t kMinIterations = 2'000;
+constexpr std::int64_t kMaxIterations = 4'000;
+// On a large cluster one attempt sees this many used nodes, picked at random.
+constexpr std::size_t kNeighbourhood = 32;
+// An attempt gives up once its pool holds more than twice its start plus this many.
+constexpr std::size_t kPoolGrowth = 2;
+constexpr std::size_t kPoolSlack = 8;
+// Pool services (largest first) whose swaps one step of the search weighs.
+constexpr std::size_t kPoolServicesPerStep = 4;
+// A swap whose opened node costs more than the victim tries this many second victims.
+constexpr std::size_t kSecondVictims = 8;
 
 // Moving a pool replica `in` onto `node` while one or two of the node's replicas leave
 // for the pool (out2 = kNone: only one leaves; out1 = kNone too: a plain insert).
@@ -28,6 +38,46 @@ struct Swap {
   double tie = 0;            // random tie-break
 };
 
+double unit_cost(const Instance& inst, std::uint32_t n) { return inst.node_cost[n] / inst.node_size(n); }
+
+// Used nodes that cost something, other than `except`: the dearest capacity first.
+std::vector<std::uint32_t> victims_by_unit_cost(const WorkingPlacement& wp, const Instance& inst, std::uint32_t except) {
+  std::vector<std::uint32_t> victims;
+  for (std::uint32_t n = 0; n < inst.node_count(); ++n)
+    if (n != except && wp.used(n) && inst.node_cost[n] > 0) victims.push_back(n);
+  std::sort(victims.begin(), victims.end(), [&](auto a, auto b) {
+    const double ua = unit_cost(inst, a), ub = unit_cost(inst, b);
+    return ua != ub ? ua > ub : a < b;
+  });
+  return victims;
+}
+
+// (used node, unused node) pairs worth swapping: one unused node per class (its members
+// are interchangeable), cheapest capacity first, each against the used nodes of dearer
+// capacity, dearest first.
+std::vector<std::pair<std::uint32_t, std::uint32_t>> node_swaps(const WorkingPlacement& wp, std::mt19937_64& rng) {
+  const Instance& inst = wp.instance();
+  std::vector<std::uint32_t> openable;
+  std::vector<bool> class_seen(inst.class_members.size(), false);
+  for (std::uint32_t n = 0; n < inst.node_count(); ++n) {
+    const auto c = static_cast<std::size_t>(inst.class_of_node[n]);
+    if (wp.used(n) || class_seen[c] || inst.candidates(n).empty()) continue;
+    class_seen[c] = true;
+    openable.push_back(n);
+  }
+  std::shuffle(openable.begin(), openable.end(), rng);
+  std::stable_sort(openable.begin(), openable.end(),
+                   [&](auto a, auto b) { return unit_cost(inst, a) < unit_cost(inst, b); });
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> swaps;
+  for (const auto opened : openable)
+    for (const auto victim : victims_by_unit_cost(wp, inst, opened)) {
+      if (unit_cost(inst, victim) <= unit_cost(inst, opened)) break;
+      // Dearer than two such victims, the opened node would need a third to pay.
+      if (inst.node_cost[opened] < 2 * inst.node_cost[victim]) swaps.emplace_back(victim, opened);
+    }
+  return swaps;
+}
+
 class Eliminator {
  public:
   Eliminator(WorkingPlacement& wp, const EliminateOptions& options)
@@ -38,36 +88,75 @@ class Eliminator {
 
   bool exhausted() const { return work_ > options_.work_budget || (options_.out_of_time && options_.out_of_time()); }
   bool at_bound() const { return wp_.objective() <= options_.lower_bound + 1e-9; }
+  std::int64_t work() const { return work_; }
 
   // Tries to close `victim`; on failure the placement is as before.
   bool close(std::uint32_t victim) {
     const WorkingPlacement saved = wp_;
     const double before = wp_.objective();
-    pool_.clear();
-    for (const auto& sc : wp_.hosted(victim)) pool_.insert(pool_.end(), static_cast<std::size_t>(sc.count), sc.service.value);
-    for (const auto s : pool_) wp_.remove(victim, s);
-    open_.clear();
-    for (std::uint32_t n = 0; n < inst_.node_count(); ++n)
-      if (n != victim && wp_.used(n)) open_.push_back(n);
-    for (auto& entries : tabu_) entries.clear();
+    if (empty_node(victim, Swap::kNone) && wp_.objective() < before - 1e-9 && rules_hold()) return true;
+    wp_ = saved;
+    return false;
+  }
 
-    std::int64_t iterations =
-        std::max<std::int64_t>(kMinIterations, kIterationsPerReplica * static_cast<std::int64_t>(total_placed()));
-    for (std::int64_t it = 0; it < iterations && !exhausted(); ++it) {
-      insert_what_fits();
-      if (pool_.empty()) break;
-      if (!swap_once(it)) break;  // nothing movable: this node cannot be closed this way
+  // Tries to swap used nodes for the unused node `opened`: the first victim is emptied onto
+  // the others and `opened`; where that alone does not pay (the opened node costs more),
+  // the other used nodes are tried as a second victim, the cheapest capacity last. This is
+  // the move that changes the mix of node types (two small dear nodes for one big cheap
+  // one, say), which closing alone never does. On failure the placement is as before.
+  bool replace(std::uint32_t victim, std::uint32_t opened) {
+    const WorkingPlacement saved = wp_;
+    const double before = wp_.objective();
+    if (!empty_node(victim, opened)) {
+      wp_ = saved;
+      return false;
     }
-    if (pool_.empty() && wp_.objective() < before - 1e-9 && rules_hold()) return true;
+    if (wp_.objective() < before - 1e-9 && rules_hold()) return true;
+    const WorkingPlacement half = wp_;
+    const auto seconds = victims_by_unit_cost(wp_, inst_, opened);
+    for (std::size_t k = 0; k < seconds.size() && k < kSecondVictims; ++k) {
+      const auto second = seconds[k];
+      if (exhausted()) break;
+      if (empty_node(second, Swap::kNone) && wp_.objective() < before - 1e-9 && rules_hold()) return true;
+      wp_ = half;
+    }
     wp_ = saved;
     return false;
   }
 
  private:
-  std::size_t total_placed() const {
-    std::size_t placed = 0;
-    for (std::uint32_t s = 0; s < inst_.service_count(); ++s) placed += static_cast<std::size_t>(wp_.placed(s));
-    return placed;
+  // Moves every replica of `victim` elsewhere (onto the other used nodes and `opened`)
+  // through the tabu search over the pool; false if the pool did not empty. The objective
+  // is not checked: the caller decides whether the result pays.
+  bool empty_node(std::uint32_t victim, std::uint32_t opened) {
+    pool_.clear();
+    for (const auto& sc : wp_.hosted(victim)) pool_.insert(pool_.end(), static_cast<std::size_t>(sc.count), sc.service.value);
+    for (const auto s : pool_) wp_.remove(victim, s);
+    open_.clear();
+    for (std::uint32_t n = 0; n < inst_.node_count(); ++n)
+      if (wp_.used(n)) open_.push_back(n);
+    // On a large cluster the search sees a random neighbourhood of the used nodes: an
+    // attempt then costs the same on any cluster, and many attempts fit in the time.
+    if (open_.size() > kNeighbourhood) {
+      std::shuffle(open_.begin(), open_.end(), rng_);
+      open_.resize(kNeighbourhood);
+    }
+    if (opened != Swap::kNone) open_.push_back(opened);
+    for (auto& entries : tabu_) entries.clear();
+
+    std::int64_t replicas = static_cast<std::int64_t>(pool_.size());
+    for (const auto n : open_)
+      for (const auto& sc : wp_.hosted(n)) replicas += sc.count;
+    const std::int64_t iterations = std::clamp<std::int64_t>(kIterationsPerReplica * replicas, kMinIterations, kMaxIterations);
+    const std::size_t largest_pool = kPoolGrowth * pool_.size() + kPoolSlack;
+    for (std::int64_t it = 0; it < iterations && !exhausted(); ++it) {
+      insert_what_fits();
+      if (pool_.empty()) return true;
+      // A pool that keeps growing has lost its way, and each step costs more.
+      if (pool_.size() > largest_pool) return false;
+      if (!swap_once(it)) return false;  // nothing movable: these nodes cannot be emptied this way
+    }
+    return pool_.empty();
   }
 
   bool rules_hold() const {
@@ -144,30 +233,49 @@ class Eliminator {
     std::uniform_real_distribution<double> noise(0.0, 1.0);
     std::vector<Swap> moves;
     std::uint32_t previous = Swap::kNone;
+    std::size_t services = 0;
     for (std::size_t i = 0; i < pool_.size(); ++i) {
       const std::uint32_t s = pool_[i];
       if (s == previous) continue;  // the pool is sorted: one try per service
+      // The largest few are the ones that need room made; trying all of a big pool's
+      // services each step would make a step cost as much as the pool is large.
+      if (++services > kPoolServicesPerStep) break;
       previous = s;
       for (const auto n : open_) {
         if (is_tabu(n, s, now)) continue;
+        // Replicas on n that s avoids must all leave; without any, the node must admit s
+        // by its limits and selectors (which no swap changes).
+        int avoided = 0;
+        for (const auto t : inst_.conflicts[s]) avoided += wp_.count(n, t);
+        if (avoided > 2 || (avoided == 0 && wp_.room_by_rules(n, s) == 0)) continue;
+        auto clears = [&](std::uint32_t out1, std::uint32_t out2) {
+          if (avoided == 0) return true;
+          int leaving = 0;
+          for (const auto t : inst_.conflicts[s]) leaving += (out1 == t) + (out2 == t);
+          return leaving == avoided;
+        };
         const auto& hosted = wp_.hosted(n);
         for (std::size_t a = 0; a < hosted.size(); ++a) {
           const std::uint32_t out1 = hosted[a].service.value;
           if (out1 == s) continue;
-          if (fits(s, n, out1, Swap::kNone))
+          if (clears(out1, Swap::kNone) && fits(s, n, out1, Swap::kNone))
             moves.push_back({i, n, out1, Swap::kNone, weight_[out1] - weight_[s], noise(rng_)});
           for (std::size_t b = a; b < hosted.size(); ++b) {
             const std::uint32_t out2 = hosted[b].service.value;
             if (out2 == s || (b == a && hosted[a].count < 2)) continue;
-            if (fits(s, n, out1, out2))
+            if (clears(out1, out2) && fits(s, n, out1, out2))
               moves.push_back({i, n, out1, out2, weight_[out1] + weight_[out2] - weight_[s], noise(rng_)});
           }
         }
       }
     }
-    std::sort(moves.begin(), moves.end(),
-              [](const Swap& x, const Swap& y) { return x.delta != y.delta ? x.delta < y.delta : x.tie < y.tie; });
-    for (const auto& m : moves) {
+    // Best first, taken from a heap: the first few usually pass the node's rules, so most
+    // of the candidates are never ordered.
+    auto worse = [](const Swap& x, const Swap& y) { return x.delta != y.delta ? x.delta > y.delta : x.tie > y.tie; };
+    std::make_heap(moves.begin(), moves.end(), worse);
+    for (auto end = moves.end(); end != moves.begin(); --end) {
+      std::pop_heap(moves.begin(), end, worse);
+      const Swap& m = *(end - 1);
       // The capacity test passed; the node's rules (limits, avoid, spread) decide now.
       wp_.remove(m.node, m.out1);
       if (m.out2 != Swap::kNone) wp_.remove(m.node, m.out2);
@@ -210,25 +318,37 @@ int eliminate_nodes(WorkingPlacement& wp, const EliminateOptions& options) {
   if (!all_placed(wp) || std::none_of(inst.node_cost.begin(), inst.node_cost.end(), [](double c) { return c > 0; }))
     return 0;
   Eliminator search(wp, options);
+  std::mt19937_64 rng(options.seed);
   int closed = 0;
-  // Victims: the emptiest used nodes first (least to reshuffle), the most expensive first
-  // among equals. After a full round without success the same order is tried again, the
-  // tabu search's randomness taking other paths.
+  // A round tries to close a used node, the emptiest first (least to reshuffle), the most
+  // expensive first among equals; failing that, to swap a used node of dear capacity for
+  // an unused one of cheap capacity. After a round without success the same order is
+  // tried again, the tabu search's randomness taking other paths.
   while (!search.exhausted() && !search.at_bound()) {
     std::vector<std::uint32_t> victims;
     for (std::uint32_t n = 0; n < inst.node_count(); ++n)
       if (wp.used(n) && inst.node_cost[n] > 0) victims.push_back(n);
-    if (victims.size() <= 1) break;
+    if (victims.size() == 1) victims.clear();  // closing the last node is no answer
     std::sort(victims.begin(), victims.end(), [&](auto a, auto b) {
       const double fa = wp.fill(a) / inst.node_cost[a], fb = wp.fill(b) / inst.node_cost[b];
       return fa != fb ? fa < fb : a < b;
     });
-    for (const auto victim : victims) {
+    const auto swaps = node_swaps(wp, rng);
+    if (victims.empty() && swaps.empty()) break;
+    const std::int64_t work_before = search.work();
+    bool improved = false;
+    for (std::size_t k = 0; !improved && k < victims.size(); ++k) {
       if (search.exhausted() || search.at_bound()) break;
-      if (search.close(victim)) {
-        ++closed;
-        break;  // the fill order changed
-      }
+      improved = search.close(victims[k]);
+    }
+    for (std::size_t k = 0; !improved && k < swaps.size(); ++k) {
+      if (search.exhausted() || search.at_bound()) break;
+      improved = search.replace(swaps[k].first, swaps[k].second);
+    }
+    if (improved) {
+      ++closed;  // the fill order changed: sort again
+    } else if (search.work() == work_before) {
+      break;  // no attempt could even start: another round would not either
     }
   }
   return closed;

@@ -29,7 +29,7 @@ struct EliminateOptions {
   double lower_bound = 0;
 };
 
-// Returns the number of nodes closed.
+// Returns the number of nodes closed (a node swapped for a cheaper one counts as closed).
 int eliminate_nodes(WorkingPlacement& placement, const EliminateOptions& options);
 
 }  // namespace berth::optimizer

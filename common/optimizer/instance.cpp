@@ -15,6 +15,13 @@ double Instance::size_of(std::size_t s) const {
   return size;
 }
 
+double Instance::node_size(std::size_t n) const {
+  double size = 1e-9;
+  for (int r = 0; r < dims; ++r)
+    if (dim_scale[r] > 0) size += static_cast<double>(cap(n)[r]) / dim_scale[r];
+  return size;
+}
+
 namespace {
 
 // Eligibility depends only on a node's labels, taints and state.

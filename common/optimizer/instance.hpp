@@ -91,6 +91,8 @@ struct Instance {
   }
   // Replica size as a share of a mean node, summed over dimensions.
   double size_of(std::size_t s) const;
+  // Node capacity in the same measure (never 0).
+  double node_size(std::size_t n) const;
 };
 
 Instance make_instance(const model::Problem& problem);

@@ -13,13 +13,6 @@ namespace {
 
 constexpr std::size_t kShapeWindow = 64;
 
-double node_size(const Instance& inst, std::size_t n) {
-  double size = 1e-9;
-  for (int r = 0; r < inst.dims; ++r)
-    if (inst.dim_scale[r] > 0) size += static_cast<double>(inst.cap(n)[r]) / inst.dim_scale[r];
-  return size;
-}
-
 }  // namespace
 
 WorkingPlacement recover(const Instance& inst, std::vector<LocalProblem>& class_problems,
@@ -37,8 +30,8 @@ WorkingPlacement recover(const Instance& inst, std::vector<LocalProblem>& class_
     if (!pays_per_node || !inst.running(n).empty()) order.push_back(n);
   std::shuffle(order.begin(), order.end(), rng);  // random tie-breaking among equals
   std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return class_answers[inst.class_of_node[a]].value / node_size(inst, a) <
-           class_answers[inst.class_of_node[b]].value / node_size(inst, b);
+    return class_answers[inst.class_of_node[a]].value / inst.node_size(a) <
+           class_answers[inst.class_of_node[b]].value / inst.node_size(b);
   });
   // A class's last answer is reused for its next node while it still fits what is left
   // (it is the node's answer to the same subproblem); the node solves anew only when the
@@ -99,7 +92,7 @@ void fill_nodes(WorkingPlacement& wp, std::mt19937_64& rng, const std::vector<do
   std::vector<double> unit_cost(inst.node_count());
   std::vector<double> size(inst.node_count());
   for (const auto n : order) {
-    size[n] = node_size(inst, n);
+    size[n] = inst.node_size(n);
     unit_cost[n] = inst.node_cost[n] / size[n];
   }
   std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
@@ -349,7 +342,7 @@ void insert_unplaced(WorkingPlacement& wp) {
   for (std::uint32_t n = 0; n < inst.node_count(); ++n) (wp.used(n) ? used_nodes : free_nodes).push_back(n);
   std::vector<double> key(inst.node_count());
   for (const auto n : used_nodes) key[n] = -wp.fill(n);
-  for (const auto n : free_nodes) key[n] = inst.node_cost[n] / node_size(inst, n);
+  for (const auto n : free_nodes) key[n] = inst.node_cost[n] / inst.node_size(n);
   auto by_key = [&](std::uint32_t a, std::uint32_t b) { return key[a] != key[b] ? key[a] < key[b] : a < b; };
   std::sort(used_nodes.begin(), used_nodes.end(), by_key);
   std::sort(free_nodes.begin(), free_nodes.end(), by_key);

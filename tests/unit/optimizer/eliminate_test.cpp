@@ -96,5 +96,67 @@ TEST(EliminateNodes, KeepsEveryRule) {
   EXPECT_EQ(model::stats(f.problem, placement).replicas_unplaced, 0);
 }
 
+// One dimension; `nodes` as (capacity, cost), one replica of size 8 on each of the first
+// `used` nodes.
+model::Problem nodes_with_eights(const std::vector<std::pair<std::int64_t, double>>& nodes, int used) {
+  model::Problem problem;
+  problem.resources = {"size"};
+  for (const auto& [capacity, cost] : nodes) {
+    model::Node node;
+    node.name = "n" + std::to_string(problem.nodes.size());
+    node.capacity = {capacity};
+    node.cost = cost;
+    problem.nodes.push_back(node);
+  }
+  for (int k = 0; k < used; ++k) {
+    model::Service service;
+    service.name = "s" + std::to_string(k);
+    service.request = {8};
+    problem.services.push_back(service);
+  }
+  return problem;
+}
+
+model::Placement one_per_node(const model::Problem& problem) {
+  auto placement = model::Placement::empty_for(problem);
+  for (std::uint32_t s = 0; s < problem.services.size(); ++s) placement.by_node[s].push_back({model::ServiceId{s}, 1});
+  return placement;
+}
+
+TEST(EliminateNodes, SwapsADearNodeForACheaperUnusedOne) {
+  // The only used node costs 5; an unused one of the same size costs 2. Closing alone has
+  // nowhere to go.
+  const auto problem = nodes_with_eights({{10, 5.0}, {10, 2.0}}, 1);
+  const auto inst = make_instance(problem);
+  auto wp = WorkingPlacement::from_placement(inst, one_per_node(problem));
+  EXPECT_EQ(eliminate_nodes(wp, {.work_budget = 100'000}), 1);
+  const auto placement = wp.to_placement();
+  EXPECT_TRUE(model::check(problem, placement).empty());
+  EXPECT_DOUBLE_EQ(model::evaluate(problem, placement).node_cost, 2.0);
+  EXPECT_EQ(placement.by_node[1].size(), 1u);
+}
+
+TEST(EliminateNodes, SwapsTwoSmallNodesForOneBigOne) {
+  // Two nodes of 10 at 3 each; one unused node of 20 at 4 holds both replicas. Swapping
+  // one small node for the big one alone costs more (7 against 6): only emptying the
+  // second small node too pays.
+  const auto problem = nodes_with_eights({{10, 3.0}, {10, 3.0}, {20, 4.0}}, 2);
+  const auto inst = make_instance(problem);
+  auto wp = WorkingPlacement::from_placement(inst, one_per_node(problem));
+  EXPECT_EQ(eliminate_nodes(wp, {.work_budget = 100'000}), 1);
+  const auto placement = wp.to_placement();
+  EXPECT_TRUE(model::check(problem, placement).empty());
+  EXPECT_DOUBLE_EQ(model::evaluate(problem, placement).node_cost, 4.0);
+}
+
+TEST(EliminateNodes, KeepsTheNodesWhenNoSwapPays) {
+  // The unused node is bigger but dearer per unit of capacity: nothing to gain.
+  const auto problem = nodes_with_eights({{10, 3.0}, {10, 3.0}, {20, 7.0}}, 2);
+  const auto inst = make_instance(problem);
+  auto wp = WorkingPlacement::from_placement(inst, one_per_node(problem));
+  EXPECT_EQ(eliminate_nodes(wp, {.work_budget = 100'000}), 0);
+  EXPECT_EQ(wp.to_placement(), one_per_node(problem));
+}
+
 }  // namespace
 }  // namespace berth::optimizer
