@@ -25,6 +25,8 @@ constexpr std::size_t kPoolSlack = 8;
 constexpr std::size_t kPoolServicesPerStep = 4;
 // A swap whose opened node costs more than the victim tries this many second victims.
 constexpr std::size_t kSecondVictims = 8;
+// Placing unplaced replicas stops after this many rounds in a row that placed none.
+constexpr int kRepairIdleRounds = 3;
 
 // Moving a pool replica `in` onto `node` while one or two of the node's replicas leave
 // for the pool (out2 = kNone: only one leaves; out1 = kNone too: a plain insert).
@@ -124,7 +126,89 @@ class Eliminator {
     return false;
   }
 
+  // Tries to place one more replica of the unplaced service `s` on a neighbourhood of the
+  // nodes that may host it (plus a few of any kind, where the replicas it pushes out may
+  // go), making room by the same pool search; kept as soon as the objective went down (the
+  // pool's replicas count as unplaced), so a big replica may also give way to two small
+  // ones. On failure the placement is as before.
+  bool place(std::uint32_t s, const std::vector<std::uint32_t>& eligible) {
+    const WorkingPlacement saved = wp_;
+    const double before = wp_.objective();
+    pool_.assign(1, s);
+    open_.clear();
+    sample_into(open_, eligible, kNeighbourhood - kNeighbourhood / 4);
+    for (std::size_t k = 0; k < kNeighbourhood / 4; ++k)
+      open_.push_back(static_cast<std::uint32_t>(rng_() % inst_.node_count()));
+    std::sort(open_.begin(), open_.end());
+    open_.erase(std::unique(open_.begin(), open_.end()), open_.end());
+    for (auto& entries : tabu_) entries.clear();
+
+    const std::int64_t iterations = iterations_for(pool_.size());
+    const std::size_t largest_pool = kPoolGrowth * pool_.size() + kPoolSlack;
+    for (std::int64_t it = 0; it < iterations && !exhausted(); ++it) {
+      insert_what_fits();
+      if (wp_.objective() < before - 1e-9 && rules_hold()) return true;
+      if (pool_.empty() || pool_.size() > largest_pool || !swap_once(it)) break;
+    }
+    wp_ = saved;
+    return false;
+  }
+
+  // Makes room for replicas of the unplaced service `s` by unplacing one replica of
+  // another service on one node: worth it where s's replicas are smaller and count as
+  // much (several small pods for one big one). Takes the trade that lowers the objective
+  // most over the nodes s may use; false (and nothing changed) if none does.
+  bool trade(std::uint32_t s, const std::vector<std::uint32_t>& eligible) {
+    const double before = wp_.objective();
+    double best_gain = 1e-9;
+    std::uint32_t best_node = Swap::kNone, best_out = Swap::kNone;
+    for (const auto n : eligible) {
+      if (exhausted()) break;
+      const auto hosted = wp_.hosted(n);
+      for (const auto& sc : hosted) {
+        const std::uint32_t out = sc.service.value;
+        if (out == s || inst_.penalty[out] * (1 + 1e-9) >= inst_.penalty[s] * wp_.unplaced(s)) continue;
+        ++work_;
+        wp_.remove(n, out);
+        int added = 0;
+        while (wp_.unplaced(s) > 0 && wp_.can_add(n, s)) {
+          wp_.add(n, s);
+          ++added;
+        }
+        const double gain = before - wp_.objective();
+        if (gain > best_gain && wp_.rules_ok(s) && wp_.rules_ok(out)) {
+          best_gain = gain;
+          best_node = n;
+          best_out = out;
+        }
+        if (added > 0) wp_.remove(n, s, added);
+        wp_.add(n, out);
+      }
+    }
+    if (best_node == Swap::kNone) return false;
+    wp_.remove(best_node, best_out);
+    while (wp_.unplaced(s) > 0 && wp_.can_add(best_node, s)) wp_.add(best_node, s);
+    return true;
+  }
+
  private:
+  // Appends up to `k` of `from`, picked at random (partial Fisher-Yates on a copy).
+  void sample_into(std::vector<std::uint32_t>& into, std::vector<std::uint32_t> from, std::size_t k) {
+    k = std::min(k, from.size());
+    for (std::size_t i = 0; i < k; ++i) {
+      std::swap(from[i], from[i + rng_() % (from.size() - i)]);
+      into.push_back(from[i]);
+    }
+  }
+
+  // Search steps for an attempt: in proportion to the replicas it may move, bounded.
+  std::int64_t iterations_for(std::size_t pool) const {
+    std::int64_t replicas = static_cast<std::int64_t>(pool);
+    for (const auto n : open_)
+      for (const auto& sc : wp_.hosted(n)) replicas += sc.count;
+    return std::clamp<std::int64_t>(kIterationsPerReplica * replicas, kMinIterations, kMaxIterations);
+  }
+
   // Moves every replica of `victim` elsewhere (onto the other used nodes and `opened`)
   // through the tabu search over the pool; false if the pool did not empty. The objective
   // is not checked: the caller decides whether the result pays.
@@ -144,10 +228,7 @@ class Eliminator {
     if (opened != Swap::kNone) open_.push_back(opened);
     for (auto& entries : tabu_) entries.clear();
 
-    std::int64_t replicas = static_cast<std::int64_t>(pool_.size());
-    for (const auto n : open_)
-      for (const auto& sc : wp_.hosted(n)) replicas += sc.count;
-    const std::int64_t iterations = std::clamp<std::int64_t>(kIterationsPerReplica * replicas, kMinIterations, kMaxIterations);
+    const std::int64_t iterations = iterations_for(pool_.size());
     const std::size_t largest_pool = kPoolGrowth * pool_.size() + kPoolSlack;
     for (std::int64_t it = 0; it < iterations && !exhausted(); ++it) {
       insert_what_fits();
@@ -352,6 +433,45 @@ int eliminate_nodes(WorkingPlacement& wp, const EliminateOptions& options) {
     }
   }
   return closed;
+}
+
+int repair_unplaced(WorkingPlacement& wp, const EliminateOptions& options) {
+  const Instance& inst = wp.instance();
+  auto unplaced = [&] {
+    int total = 0;
+    for (std::uint32_t s = 0; s < inst.service_count(); ++s) total += wp.unplaced(s);
+    return total;
+  };
+  const int unplaced_before = unplaced();
+  if (unplaced_before == 0) return 0;
+  Eliminator search(wp, options);
+  std::vector<std::vector<std::uint32_t>> eligible(inst.service_count());
+  // A round tries each service still unplaced (a trade may have unplaced new ones) until
+  // an attempt fails; rounds go on while one of the last few placed something (the
+  // neighbourhoods are random).
+  for (int idle_rounds = 0; idle_rounds < kRepairIdleRounds && !search.exhausted() && !search.at_bound();) {
+    // The nodes each unplaced service may run on by its selectors and per-node limits.
+    for (auto& nodes : eligible) nodes.clear();
+    for (std::uint32_t n = 0; n < inst.node_count(); ++n)
+      for (const auto& c : inst.candidates(n))
+        if (c.limit > 0 && wp.unplaced(c.service) > 0) eligible[c.service].push_back(n);
+    std::vector<std::uint32_t> services;
+    for (std::uint32_t s = 0; s < inst.service_count(); ++s)
+      if (!eligible[s].empty()) services.push_back(s);
+    if (services.empty()) break;
+    // The most penalty per size first: those are the cheapest to make room for.
+    std::sort(services.begin(), services.end(), [&](auto a, auto b) {
+      const double va = inst.penalty[a] / (inst.size_of(a) + 1e-9), vb = inst.penalty[b] / (inst.size_of(b) + 1e-9);
+      return va != vb ? va > vb : a < b;
+    });
+    bool progress = false;
+    for (const auto s : services)
+      while (wp.unplaced(s) > 0 && !search.exhausted() &&
+             (search.place(s, eligible[s]) || search.trade(s, eligible[s])))
+        progress = true;
+    idle_rounds = progress ? 0 : idle_rounds + 1;
+  }
+  return unplaced_before - unplaced();
 }
 
 }  // namespace berth::optimizer

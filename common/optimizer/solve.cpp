@@ -38,7 +38,8 @@ constexpr double kPriceSearchShare = 0.3;
 // Where closing nodes pays, the price rounds stop at this share of the time limit and node
 // elimination gets the rest.
 constexpr double kRoundShare = 0.5;
-// Without a time limit node elimination gets a work budget that grows with the replicas.
+// Without a time limit the pool searches (placing unplaced replicas, node elimination) get
+// a work budget that grows with the replicas.
 constexpr std::int64_t kEliminationWorkPerReplica = 2'000;
 constexpr std::int64_t kEliminationWorkWithoutLimit = 2'000'000;
 // Bin completion (pure bin packing): search steps per replica, and the share of the time
@@ -301,14 +302,13 @@ Solution solve(const model::Problem& problem, const SolveOptions& options, Local
     }
   }
   if (!out_of_time()) improve(*best, {.seed = options.seed, .work_budget = 20'000'000, .out_of_time = out_of_time});
+  const bool limited = options.elapsed_seconds && options.time_limit_seconds > 0;
+  const std::int64_t search_work = limited ? std::numeric_limits<std::int64_t>::max()
+                                           : std::min(kEliminationWorkWithoutLimit, kEliminationWorkPerReplica * total_replicas);
+  if (best->unplaced_cost() > 0 && relative_gap(best->objective(), bound) > 0 && !out_of_time())
+    repair_unplaced(*best, {.seed = options.seed, .work_budget = search_work, .out_of_time = out_of_time, .lower_bound = bound});
   if (closes_nodes && relative_gap(best->objective(), bound) > 0 && !out_of_time()) {
-    const bool limited = options.elapsed_seconds && options.time_limit_seconds > 0;
-    eliminate_nodes(*best, {.seed = options.seed,
-                            .work_budget = limited ? std::numeric_limits<std::int64_t>::max()
-                                                   : std::min(kEliminationWorkWithoutLimit,
-                                                              kEliminationWorkPerReplica * total_replicas),
-                            .out_of_time = out_of_time,
-                            .lower_bound = bound});
+    eliminate_nodes(*best, {.seed = options.seed, .work_budget = search_work, .out_of_time = out_of_time, .lower_bound = bound});
   }
 
   Solution solution;

@@ -158,5 +158,70 @@ TEST(EliminateNodes, KeepsTheNodesWhenNoSwapPays) {
   EXPECT_EQ(wp.to_placement(), one_per_node(problem));
 }
 
+TEST(RepairUnplaced, PlacesAReplicaThroughAChainOfSwaps) {
+  // Three nodes of 10 hold {7} {6,3} {5,4}; the second 5 fits nowhere as they are. The
+  // packing {7,3} {6,4} {5,5} needs the chain 5 in for 4, 4 in for 3, 3 into {7}.
+  Fixture f;
+  auto packing = f.bad_packing();
+  f.problem.nodes.pop_back();
+  packing.by_node.pop_back();
+  const auto inst = make_instance(f.problem);
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    auto wp = WorkingPlacement::from_placement(inst, packing);
+    EXPECT_EQ(repair_unplaced(wp, {.seed = seed, .work_budget = 100'000}), 1);
+    const auto placement = wp.to_placement();
+    EXPECT_TRUE(model::check(f.problem, placement).empty());
+    EXPECT_EQ(model::stats(f.problem, placement).replicas_unplaced, 0);
+  }
+}
+
+// One node of 8 holds one replica of `big` (size 8); four replicas of `small` (size 2)
+// have no room.
+model::Problem one_big_four_small(int big_priority) {
+  model::Problem problem;
+  problem.resources = {"size"};
+  model::Node node;
+  node.name = "n0";
+  node.capacity = {8};
+  problem.nodes.push_back(node);
+  model::Service big;
+  big.name = "big";
+  big.request = {8};
+  big.priority = big_priority;
+  model::Service small;
+  small.name = "small";
+  small.request = {2};
+  small.replicas = 4;
+  problem.services = {big, small};
+  return problem;
+}
+
+model::Placement big_placed(const model::Problem& problem) {
+  auto placement = model::Placement::empty_for(problem);
+  placement.by_node[0].push_back({model::ServiceId{0}, 1});
+  return placement;
+}
+
+TEST(RepairUnplaced, TradesOneBigReplicaForSeveralSmallOnes) {
+  const auto problem = one_big_four_small(0);
+  const auto inst = make_instance(problem);
+  auto wp = WorkingPlacement::from_placement(inst, big_placed(problem));
+  EXPECT_EQ(repair_unplaced(wp, {.work_budget = 100'000}), 3);
+  const auto placement = wp.to_placement();
+  EXPECT_TRUE(model::check(problem, placement).empty());
+  EXPECT_EQ(placement.count(model::NodeId{0}, model::ServiceId{1}), 4);
+  EXPECT_EQ(placement.count(model::NodeId{0}, model::ServiceId{0}), 0);
+}
+
+TEST(RepairUnplaced, KeepsAReplicaThatCountsMore) {
+  // Priority 9: the big replica weighs 10 unplaced ones, more than the four small ones.
+  const auto problem = one_big_four_small(9);
+  const auto inst = make_instance(problem);
+  auto wp = WorkingPlacement::from_placement(inst, big_placed(problem));
+  EXPECT_EQ(repair_unplaced(wp, {.work_budget = 100'000}), 0);
+  EXPECT_EQ(wp.to_placement(), big_placed(problem));
+}
+
 }  // namespace
 }  // namespace berth::optimizer
