@@ -446,8 +446,8 @@ int repair_unplaced(WorkingPlacement& wp, const EliminateOptions& options) {
   if (unplaced_before == 0) return 0;
   Eliminator search(wp, options);
   std::vector<std::vector<std::uint32_t>> eligible(inst.service_count());
-  // A round tries each service still unplaced (a trade may have unplaced new ones) until
-  // an attempt fails; rounds go on while one of the last few placed something (the
+  // A round tries each service still unplaced (a trade may have unplaced new ones), each
+  // way until an attempt fails; rounds go on while one of the last few placed something (the
   // neighbourhoods are random).
   for (int idle_rounds = 0; idle_rounds < kRepairIdleRounds && !search.exhausted() && !search.at_bound();) {
     // The nodes each unplaced service may run on by its selectors and per-node limits.
@@ -464,11 +464,13 @@ int repair_unplaced(WorkingPlacement& wp, const EliminateOptions& options) {
       const double va = inst.penalty[a] / (inst.size_of(a) + 1e-9), vb = inst.penalty[b] / (inst.size_of(b) + 1e-9);
       return va != vb ? va > vb : a < b;
     });
+    // Trades first: they cost one pass over the service's nodes, a pool search attempt
+    // thousands of steps.
     bool progress = false;
     for (const auto s : services)
-      while (wp.unplaced(s) > 0 && !search.exhausted() &&
-             (search.place(s, eligible[s]) || search.trade(s, eligible[s])))
-        progress = true;
+      while (wp.unplaced(s) > 0 && !search.exhausted() && search.trade(s, eligible[s])) progress = true;
+    for (const auto s : services)
+      while (wp.unplaced(s) > 0 && !search.exhausted() && search.place(s, eligible[s])) progress = true;
     idle_rounds = progress ? 0 : idle_rounds + 1;
   }
   return unplaced_before - unplaced();

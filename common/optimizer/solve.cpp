@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <optional>
 
@@ -113,8 +114,8 @@ std::vector<double> prices_from_resources(const Instance& inst, const std::vecto
   return prices;
 }
 
-// Starting resource prices: each dimension priced alone at its cheapest capacity, and,
-// where utilisation costs count, every dimension at its marginal cost at the cluster's
+// Starting resource prices: each dimension priced alone at its cheapest capacity, each
+// over-committed dimension at its knapsack price, and, where utilisation costs count, every dimension at its marginal cost at the cluster's
 // mean utilisation.
 std::vector<std::vector<double>> starting_resource_prices(const Instance& inst) {
   std::vector<std::vector<double>> starts;
@@ -128,6 +129,29 @@ std::vector<std::vector<double>> starting_resource_prices(const Instance& inst) 
     std::vector<double> single(inst.dims, 0.0);
     single[r] = cheapest;
     starts.push_back(std::move(single));
+  }
+  // Demand above capacity in one dimension: the price at which the fractional knapsack
+  // over the cluster's whole capacity runs out (replicas worth more per unit stay placed).
+  // Its dual value is the bound "at least this much penalty stays unplaced", which the
+  // searches from the node-cost prices never reach when penalties dwarf node costs.
+  for (int r = 0; r < inst.dims; ++r) {
+    double capacity = 0;
+    for (std::size_t n = 0; n < inst.node_count(); ++n) capacity += static_cast<double>(inst.cap(n)[r]);
+    std::vector<std::pair<double, double>> items;  // (penalty per unit, units asked)
+    for (std::size_t s = 0; s < inst.service_count(); ++s)
+      if (inst.req(s)[r] > 0 && inst.replicas[s] > 0)
+        items.emplace_back(inst.penalty[s] / static_cast<double>(inst.req(s)[r]),
+                           static_cast<double>(inst.req(s)[r]) * inst.replicas[s]);
+    std::sort(items.begin(), items.end(), std::greater<>());
+    for (const auto& [worth, units] : items) {
+      if (units >= capacity) {
+        std::vector<double> knapsack(inst.dims, 0.0);
+        knapsack[r] = worth;
+        starts.push_back(std::move(knapsack));
+        break;
+      }
+      capacity -= units;
+    }
   }
   const auto& w = inst.problem->objective.weights;
   if (w.load_spread > 0 || w.balance > 0) {

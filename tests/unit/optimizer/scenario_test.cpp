@@ -1,6 +1,7 @@
 // Small scenarios whose right answer is obvious, one rule or strategy at a time.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -302,6 +303,39 @@ TEST(Scenario, HigherPriorityWinsTheOnlyRoomAndTheOtherIsUnplacedWithAReason) {
   EXPECT_EQ(solution.unplaced[0].count, 1);
   EXPECT_FALSE(solution.unplaced[0].reason.empty());
   EXPECT_EQ(solution.status, SolveStatus::partial);
+}
+
+TEST(Scenario, OverCommittedClusterBoundsWhatStaysUnplacedAndPlacesTheSmallReplicas) {
+  // 20 nodes of 8 CPUs; 30 services of 0.5 to 4 CPUs ask twice that. Equal priority: every
+  // replica counts the same, so the small ones should go first, and the bound must show
+  // at least the penalty that the fractional knapsack leaves out (smallest first).
+  std::vector<model::Node> nodes;
+  for (int n = 0; n < 20; ++n) nodes.push_back(a_node("n" + std::to_string(n)).cpu(8000));
+  std::vector<model::Service> services;
+  for (int s = 0; s < 30; ++s)
+    services.push_back(a_service("s" + std::to_string(s)).replicas(4 + s % 5).cpu(500 * (1 + s % 8)));
+  const auto problem = a_problem(nodes, services);
+  std::vector<std::int64_t> sizes;
+  for (const auto& service : problem.services) sizes.insert(sizes.end(), service.replicas, service.request[0]);
+  std::sort(sizes.begin(), sizes.end());
+  double capacity = 20 * 8000, left_out = 0;
+  for (const auto size : sizes) {
+    const double fits = std::clamp(capacity / static_cast<double>(size), 0.0, 1.0);
+    capacity -= fits * static_cast<double>(size);
+    left_out += 1 - fits;
+  }
+  const double knapsack_bound = left_out * problem.objective.weights.unplaced;
+
+  const auto solution = solve(problem);
+  expect_valid(problem, solution);
+  EXPECT_GE(solution.lower_bound, knapsack_bound - 1e-6);
+  EXPECT_LE(solution.objective, 1.15 * knapsack_bound);
+  const auto placed = solution.placement.placed_per_service(problem.services.size());
+  for (std::size_t s = 0; s < problem.services.size(); ++s) {
+    if (problem.services[s].request[0] == 500) {
+      EXPECT_EQ(placed[s], problem.services[s].replicas) << "service " << s;
+    }
+  }
 }
 
 TEST(Scenario, MovesNothingWhenWhatRunsIsAlreadyOptimal) {
