@@ -426,10 +426,12 @@ int eliminate_nodes(WorkingPlacement& wp, const EliminateOptions& options) {
   Eliminator search(wp, options);
   std::mt19937_64 rng(options.seed);
   int closed = 0;
-  // A round tries to close a used node, the emptiest first (least to reshuffle), the most
-  // expensive first among equals; failing that, to swap a used node of dear capacity for
-  // an unused one of cheap capacity. After a round without success the same order is
-  // tried again, the tabu search's randomness taking other paths.
+  // A round alternates between closing a used node, the emptiest first (least to
+  // reshuffle), the most expensive first among equals, and swapping a used node of dear
+  // capacity for an unused one of cheap capacity, until one succeeds (on a large cluster
+  // a round of closing alone can take the whole time limit). After a round without
+  // success the same order is tried again, the tabu search's randomness taking other
+  // paths.
   while (!search.exhausted() && !search.at_bound()) {
     std::vector<std::uint32_t> victims;
     for (std::uint32_t n = 0; n < inst.node_count(); ++n)
