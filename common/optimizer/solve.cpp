@@ -5,6 +5,8 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <map>
+#include <numeric>
 #include <optional>
 
 #include "common/optimizer/bin_completion.hpp"
@@ -76,6 +78,11 @@ class Rounds {
     return totals;
   }
 
+  // The direction each class's next bound starts from (each answer then leaves its own).
+  void hint_bound_direction(const std::vector<double>& direction) {
+    for (auto& problem : problems_) problem.bound_direction = direction;
+  }
+
   // Σ_n (local lower bound) at `prices`, each node's bound taken along `direction` (plus
   // the plain normalisation) without computing answers: what the price search needs.
   double bound_sum_along(const std::vector<double>& prices, const std::vector<double>& direction) {
@@ -114,9 +121,26 @@ std::vector<double> prices_from_resources(const Instance& inst, const std::vecto
   return prices;
 }
 
+// The price per unit of dimension r at which the fractional knapsack of `services`'
+// replicas over `capacity` runs out (the replicas worth most penalty per unit placed
+// first); -1 where they all fit.
+double knapsack_price(const Instance& inst, const std::vector<std::uint32_t>& services, int r, double capacity) {
+  std::vector<std::pair<double, double>> items;  // (penalty per unit, units asked)
+  for (const auto s : services)
+    if (inst.req(s)[r] > 0 && inst.replicas[s] > 0)
+      items.emplace_back(inst.penalty[s] / static_cast<double>(inst.req(s)[r]),
+                         static_cast<double>(inst.req(s)[r]) * inst.replicas[s]);
+  std::sort(items.begin(), items.end(), std::greater<>());
+  for (const auto& [worth, units] : items) {
+    if (units >= capacity) return worth;
+    capacity -= units;
+  }
+  return -1;
+}
+
 // Starting resource prices: each dimension priced alone at its cheapest capacity, each
-// over-committed dimension at its knapsack price, and, where utilisation costs count, every dimension at its marginal cost at the cluster's
-// mean utilisation.
+// over-committed dimension at its knapsack price, and, where utilisation costs count,
+// every dimension at its marginal cost at the cluster's mean utilisation.
 std::vector<std::vector<double>> starting_resource_prices(const Instance& inst) {
   std::vector<std::vector<double>> starts;
   starts.emplace_back(inst.dims, 0.0);
@@ -134,23 +158,15 @@ std::vector<std::vector<double>> starting_resource_prices(const Instance& inst) 
   // over the cluster's whole capacity runs out (replicas worth more per unit stay placed).
   // Its dual value is the bound "at least this much penalty stays unplaced", which the
   // searches from the node-cost prices never reach when penalties dwarf node costs.
+  std::vector<std::uint32_t> services(inst.service_count());
+  std::iota(services.begin(), services.end(), 0u);
   for (int r = 0; r < inst.dims; ++r) {
     double capacity = 0;
     for (std::size_t n = 0; n < inst.node_count(); ++n) capacity += static_cast<double>(inst.cap(n)[r]);
-    std::vector<std::pair<double, double>> items;  // (penalty per unit, units asked)
-    for (std::size_t s = 0; s < inst.service_count(); ++s)
-      if (inst.req(s)[r] > 0 && inst.replicas[s] > 0)
-        items.emplace_back(inst.penalty[s] / static_cast<double>(inst.req(s)[r]),
-                           static_cast<double>(inst.req(s)[r]) * inst.replicas[s]);
-    std::sort(items.begin(), items.end(), std::greater<>());
-    for (const auto& [worth, units] : items) {
-      if (units >= capacity) {
-        std::vector<double> knapsack(inst.dims, 0.0);
-        knapsack[r] = worth;
-        starts.push_back(std::move(knapsack));
-        break;
-      }
-      capacity -= units;
+    if (const double price = knapsack_price(inst, services, r, capacity); price >= 0) {
+      std::vector<double> knapsack(inst.dims, 0.0);
+      knapsack[r] = price;
+      starts.push_back(std::move(knapsack));
     }
   }
   const auto& w = inst.problem->objective.weights;
@@ -176,7 +192,8 @@ std::vector<std::vector<double>> starting_resource_prices(const Instance& inst) 
 // matter: replica prices proportional to resources, π found by a coordinate search on
 // the dual value (each evaluation is one round of the nodes' answers).
 std::vector<double> search_resource_prices(const Instance& inst, Rounds& driver, int evaluations,
-                                           const std::function<bool()>& stop, double& bound) {
+                                           const std::function<bool()>& stop, double& bound,
+                                           std::vector<double>& resource_prices_out) {
   Master probe(inst.replicas, inst.penalty, std::vector<double>(inst.service_count(), 0.0));
   // With prices proportional to resources, the resource prices themselves are the
   // direction in which every node's LP bound is tight, so no answers need computing.
@@ -222,7 +239,41 @@ std::vector<double> search_resource_prices(const Instance& inst, Rounds& driver,
   }
   if (best.empty()) best.assign(inst.dims, 0.0);  // no start gave a finite bound
   bound = std::max(bound, best_value);
+  resource_prices_out = best;
   return prices_from_resources(inst, best);
+}
+
+// Services that may use only some node classes can be over-committed on them while the
+// cluster as a whole is not (pods that need one GPU model). Per group of services with
+// the same eligible classes, where the group's own demand exceeds the capacity of those
+// classes in a dimension, its services are priced at that group's knapsack price, where
+// that is above their price in `prices`. Any prices give a valid bound;
+// the caller keeps these only if the bound is better.
+std::vector<double> group_knapsack_prices(const Instance& inst, std::vector<double> prices) {
+  std::map<std::vector<int>, std::vector<std::uint32_t>> groups;  // eligible classes → services
+  {
+    std::vector<std::vector<int>> classes(inst.service_count());
+    for (std::size_t c = 0; c < inst.class_members.size(); ++c)
+      for (const auto& candidate : inst.class_candidates[c])
+        if (candidate.limit > 0) classes[candidate.service].push_back(static_cast<int>(c));
+    for (std::uint32_t s = 0; s < inst.service_count(); ++s)
+      if (!classes[s].empty() && inst.replicas[s] > 0) groups[classes[s]].push_back(s);
+  }
+  for (const auto& [classes, services] : groups) {
+    if (classes.size() == inst.class_members.size()) continue;  // the whole cluster's price covers it
+    for (int r = 0; r < inst.dims; ++r) {
+      double capacity = 0;
+      for (const int c : classes) {
+        const auto& members = inst.class_members[static_cast<std::size_t>(c)];
+        capacity += static_cast<double>(members.size()) * static_cast<double>(inst.cap(members.front())[r]);
+      }
+      const double price = knapsack_price(inst, services, r, capacity);
+      if (price < 0) continue;  // the group fits in this dimension
+      for (const auto s : services)
+        prices[s] = std::max(prices[s], std::min(inst.penalty[s], price * static_cast<double>(inst.req(s)[r])));
+    }
+  }
+  return prices;
 }
 
 // Pure bin packing whose demand fills the fewest nodes the bound allows exactly in every
@@ -300,8 +351,20 @@ Solution solve(const model::Problem& problem, const SolveOptions& options, Local
       return options.elapsed_seconds && options.time_limit_seconds > 0 &&
              options.elapsed_seconds() >= kPriceSearchShare * options.time_limit_seconds;
     };
-    Master master(inst.replicas, inst.penalty,
-                  search_resource_prices(inst, driver, kResourcePriceEvaluations, search_done, bound));
+    std::vector<double> resource_prices;
+    std::vector<double> start =
+        search_resource_prices(inst, driver, kResourcePriceEvaluations, search_done, bound, resource_prices);
+    if (auto grouped = group_knapsack_prices(inst, start); grouped != start) {
+      RoundTotals totals;
+      totals.local_bound_sum = driver.bound_sum_along(grouped, resource_prices);
+      Master probe(inst.replicas, inst.penalty, grouped);
+      if (const double value = probe.dual_value(totals); value > bound) {
+        bound = value;
+        start = std::move(grouped);
+      }
+    }
+    driver.hint_bound_direction(resource_prices);
+    Master master(inst.replicas, inst.penalty, std::move(start));
     for (rounds = 0; rounds < options.max_rounds; ++rounds) {
       const RoundTotals totals = driver.answer(master.prices());
       const double value = master.dual_value(totals);

@@ -338,6 +338,40 @@ TEST(Scenario, OverCommittedClusterBoundsWhatStaysUnplacedAndPlacesTheSmallRepli
   }
 }
 
+TEST(Scenario, ServicesPinnedToFewNodesBoundWhatStaysUnplacedThere) {
+  // 20 nodes labelled pool=gpu take every replica of 60 pinned services, which ask more
+  // than those nodes hold; 180 general nodes have room for everything else. The cluster
+  // as a whole has room, so only pricing the pinned group on its own nodes shows that at
+  // least the penalty of its fractional knapsack stays unplaced.
+  constexpr int kPinnedNodes = 20, kNodes = 200, kPinned = 60, kFree = 100;
+  std::vector<model::Node> nodes;
+  for (int n = 0; n < kNodes; ++n)
+    nodes.push_back(a_node("n" + std::to_string(n)).cpu(4000).memory_gib(64).label("pool", n < kPinnedNodes ? "gpu" : "general"));
+  std::vector<model::Service> services;
+  for (int s = 0; s < kPinned; ++s)
+    services.push_back(a_service("pinned" + std::to_string(s)).replicas(2 + s % 3).cpu(250 * (1 + s % 7)).selector("pool", "gpu"));
+  for (int s = 0; s < kFree; ++s) services.push_back(a_service("free" + std::to_string(s)).replicas(2 + s % 4).cpu(100 * (1 + s % 9)));
+  const auto problem = a_problem(nodes, services);
+  std::vector<std::int64_t> pinned;
+  for (int s = 0; s < kPinned; ++s) pinned.insert(pinned.end(), problem.services[s].replicas, problem.services[s].request[0]);
+  std::sort(pinned.begin(), pinned.end());
+  double capacity = kPinnedNodes * 4000.0, left_out = 0;
+  for (const auto size : pinned) {
+    const double fits = std::clamp(capacity / static_cast<double>(size), 0.0, 1.0);
+    capacity -= fits * static_cast<double>(size);
+    left_out += 1 - fits;
+  }
+  const double knapsack_bound = left_out * problem.objective.weights.unplaced;
+  ASSERT_GT(knapsack_bound, 0);
+
+  const auto solution = solve(problem);
+  expect_valid(problem, solution);
+  EXPECT_GE(solution.lower_bound, knapsack_bound - 1e-6);
+  const auto placed = solution.placement.placed_per_service(problem.services.size());
+  for (std::size_t s = kPinned; s < problem.services.size(); ++s)
+    EXPECT_EQ(placed[s], problem.services[s].replicas) << "service " << s;
+}
+
 TEST(Scenario, MovesNothingWhenWhatRunsIsAlreadyOptimal) {
   const auto problem = a_problem({a_node("n1"), a_node("n2").running(0, 2).running(1, 1)},
                                  {a_service("web").replicas(2), a_service("db")});
