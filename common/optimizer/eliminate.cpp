@@ -155,10 +155,13 @@ class Eliminator {
   }
 
   // Makes room for replicas of the unplaced service `s` by unplacing one replica of
-  // another service on one node: worth it where s's replicas are smaller and count as
-  // much (several small pods for one big one). Takes the trade that lowers the objective
-  // most over the nodes s may use; false (and nothing changed) if none does.
-  bool trade(std::uint32_t s, const std::vector<std::uint32_t>& eligible) {
+  // another service on one node: the room goes to as many of s as fit, then to the other
+  // unplaced services of `others` (in its order) that fit. Worth it where the replicas
+  // that come in are smaller and count more than the one that leaves (several small pods
+  // for one big one, or one 1-GPU pod and one 0.5-GPU pod for a 2-GPU pod). Takes the
+  // trade that lowers the objective most over the nodes s may use; false (and nothing
+  // changed) if none does.
+  bool trade(std::uint32_t s, const std::vector<std::uint32_t>& eligible, const std::vector<std::uint32_t>& others) {
     const double before = wp_.objective();
     double best_gain = 1e-9;
     std::uint32_t best_node = Swap::kNone, best_out = Swap::kNone;
@@ -167,31 +170,47 @@ class Eliminator {
       const auto hosted = wp_.hosted(n);
       for (const auto& sc : hosted) {
         const std::uint32_t out = sc.service.value;
-        if (out == s || inst_.penalty[out] * (1 + 1e-9) >= inst_.penalty[s] * wp_.unplaced(s)) continue;
+        if (out == s) continue;
         ++work_;
         wp_.remove(n, out);
-        int added = 0;
-        while (wp_.unplaced(s) > 0 && wp_.can_add(n, s)) {
-          wp_.add(n, s);
-          ++added;
-        }
+        fill_room(n, s, others);
+        bool rules = wp_.rules_ok(out);
+        for (const auto& [t, k] : added_) rules = rules && wp_.rules_ok(t);
         const double gain = before - wp_.objective();
-        if (gain > best_gain && wp_.rules_ok(s) && wp_.rules_ok(out)) {
+        if (gain > best_gain && rules && !added_.empty()) {
           best_gain = gain;
           best_node = n;
           best_out = out;
         }
-        if (added > 0) wp_.remove(n, s, added);
+        for (const auto& [t, k] : added_) wp_.remove(n, t, k);
         wp_.add(n, out);
       }
     }
     if (best_node == Swap::kNone) return false;
     wp_.remove(best_node, best_out);
-    while (wp_.unplaced(s) > 0 && wp_.can_add(best_node, s)) wp_.add(best_node, s);
+    fill_room(best_node, s, others);
     return true;
   }
 
  private:
+  // Adds to node n as many unplaced replicas of s as fit, then of each service of
+  // `others` in turn; what was added is left in added_.
+  void fill_room(std::uint32_t n, std::uint32_t s, const std::vector<std::uint32_t>& others) {
+    added_.clear();
+    auto fill = [&](std::uint32_t t) {
+      int k = 0;
+      while (wp_.unplaced(t) > 0 && wp_.can_add(n, t)) {
+        wp_.add(n, t);
+        ++k;
+      }
+      work_ += k + 1;
+      if (k > 0) added_.emplace_back(t, k);
+    };
+    fill(s);
+    for (const auto t : others)
+      if (t != s) fill(t);
+  }
+
   // Appends up to `k` of `from`, picked at random (partial Fisher-Yates on a copy).
   void sample_into(std::vector<std::uint32_t>& into, std::vector<std::uint32_t> from, std::size_t k) {
     k = std::min(k, from.size());
@@ -406,6 +425,7 @@ class Eliminator {
   std::vector<double> weight_;
   std::vector<std::uint32_t> pool_;
   std::vector<std::uint32_t> open_;
+  std::vector<std::pair<std::uint32_t, int>> added_;  // fill_room: (service, replicas added)
   std::vector<Swap> moves_;         // swap_once's candidates, kept to reuse the memory
   std::vector<bool> single_fits_;   // swap_once: per hosted service of a node
   std::vector<std::vector<std::pair<std::uint32_t, std::int64_t>>> tabu_;  // per node: (service, until)
@@ -492,7 +512,7 @@ int repair_unplaced(WorkingPlacement& wp, const EliminateOptions& options) {
     // thousands of steps.
     bool progress = false;
     for (const auto s : services)
-      while (wp.unplaced(s) > 0 && !search.exhausted() && search.trade(s, eligible[s])) progress = true;
+      while (wp.unplaced(s) > 0 && !search.exhausted() && search.trade(s, eligible[s], services)) progress = true;
     for (const auto s : services)
       while (wp.unplaced(s) > 0 && !search.exhausted() && search.place(s, eligible[s])) progress = true;
     idle_rounds = progress ? 0 : idle_rounds + 1;

@@ -34,13 +34,14 @@ struct EliminateOptions {
 // Returns the number of nodes closed (a node swapped for a cheaper one counts as closed).
 int eliminate_nodes(WorkingPlacement& placement, const EliminateOptions& options);
 
-// Places replicas left unplaced. First by the same pool search: one replica of an
-// unplaced service goes into the pool over a random neighbourhood of the nodes it may
-// use, and the search makes room for it. Failing that, by a trade: one replica of another
-// service on a node gives way to as many of the unplaced service as then fit there (worth
-// it where several small replicas count more than one big one). Either is kept only if
-// the whole objective went down and every spread and near rule still holds, so priority
-// decides who stays unplaced. Returns the replicas placed (net of those that gave way).
+// Places replicas left unplaced. First by trades: one replica of another service on a
+// node gives way to as many of the unplaced service as then fit there, then to other
+// unplaced services that fit in what is left (worth it where several small replicas
+// count more than one big one). Then by the same pool search as node elimination: one
+// replica of an unplaced service goes into the pool over a random neighbourhood of the
+// nodes it may use, and the search makes room for it. Either is kept only if the whole
+// objective went down and every spread and near rule still holds, so priority decides
+// who stays unplaced. Returns the replicas placed (net of those that gave way).
 int repair_unplaced(WorkingPlacement& placement, const EliminateOptions& options);
 
 }  // namespace berth::optimizer

@@ -214,6 +214,26 @@ TEST(RepairUnplaced, TradesOneBigReplicaForSeveralSmallOnes) {
   EXPECT_EQ(placement.count(model::NodeId{0}, model::ServiceId{0}), 0);
 }
 
+TEST(RepairUnplaced, TradesOneBigReplicaForTwoOfDifferentServices) {
+  // One node of 8 holds `big` (8); `five` (5) and `three` (3), one replica each, have no
+  // room. Neither alone is worth the big one; together they are.
+  auto problem = one_big_four_small(0);
+  problem.services[1].name = "five";
+  problem.services[1].request = {5};
+  problem.services[1].replicas = 1;
+  model::Service three;
+  three.name = "three";
+  three.request = {3};
+  problem.services.push_back(three);
+  const auto inst = make_instance(problem);
+  auto wp = WorkingPlacement::from_placement(inst, big_placed(problem));
+  EXPECT_EQ(repair_unplaced(wp, {.work_budget = 100'000}), 1);
+  const auto placement = wp.to_placement();
+  EXPECT_TRUE(model::check(problem, placement).empty());
+  EXPECT_EQ(placement.count(model::NodeId{0}, model::ServiceId{1}), 1);
+  EXPECT_EQ(placement.count(model::NodeId{0}, model::ServiceId{2}), 1);
+}
+
 TEST(RepairUnplaced, KeepsAReplicaThatCountsMore) {
   // Priority 9: the big replica weighs 10 unplaced ones, more than the four small ones.
   const auto problem = one_big_four_small(9);
