@@ -203,13 +203,19 @@ model::Placement big_placed(const model::Problem& problem) {
   return placement;
 }
 
-TEST(RepairUnplaced, TradesOneBigReplicaForSeveralSmallOnes) {
-  const auto problem = one_big_four_small(0);
+// Repairs `big_placed`, expecting `net` more replicas placed and every hard rule kept.
+model::Placement repair_big_placed(const model::Problem& problem, int net) {
   const auto inst = make_instance(problem);
   auto wp = WorkingPlacement::from_placement(inst, big_placed(problem));
-  EXPECT_EQ(repair_unplaced(wp, {.work_budget = 100'000}), 3);
-  const auto placement = wp.to_placement();
+  EXPECT_EQ(repair_unplaced(wp, {.work_budget = 100'000}), net);
+  auto placement = wp.to_placement();
   EXPECT_TRUE(model::check(problem, placement).empty());
+  return placement;
+}
+
+TEST(RepairUnplaced, TradesOneBigReplicaForSeveralSmallOnes) {
+  const auto problem = one_big_four_small(0);
+  const auto placement = repair_big_placed(problem, 3);
   EXPECT_EQ(placement.count(model::NodeId{0}, model::ServiceId{1}), 4);
   EXPECT_EQ(placement.count(model::NodeId{0}, model::ServiceId{0}), 0);
 }
@@ -225,11 +231,7 @@ TEST(RepairUnplaced, TradesOneBigReplicaForTwoOfDifferentServices) {
   three.name = "three";
   three.request = {3};
   problem.services.push_back(three);
-  const auto inst = make_instance(problem);
-  auto wp = WorkingPlacement::from_placement(inst, big_placed(problem));
-  EXPECT_EQ(repair_unplaced(wp, {.work_budget = 100'000}), 1);
-  const auto placement = wp.to_placement();
-  EXPECT_TRUE(model::check(problem, placement).empty());
+  const auto placement = repair_big_placed(problem, 1);
   EXPECT_EQ(placement.count(model::NodeId{0}, model::ServiceId{1}), 1);
   EXPECT_EQ(placement.count(model::NodeId{0}, model::ServiceId{2}), 1);
 }
@@ -237,10 +239,7 @@ TEST(RepairUnplaced, TradesOneBigReplicaForTwoOfDifferentServices) {
 TEST(RepairUnplaced, KeepsAReplicaThatCountsMore) {
   // Priority 9: the big replica weighs 10 unplaced ones, more than the four small ones.
   const auto problem = one_big_four_small(9);
-  const auto inst = make_instance(problem);
-  auto wp = WorkingPlacement::from_placement(inst, big_placed(problem));
-  EXPECT_EQ(repair_unplaced(wp, {.work_budget = 100'000}), 0);
-  EXPECT_EQ(wp.to_placement(), big_placed(problem));
+  EXPECT_EQ(repair_big_placed(problem, 0), big_placed(problem));
 }
 
 }  // namespace
