@@ -123,15 +123,22 @@ model::Placement one_per_node(const model::Problem& problem) {
   return placement;
 }
 
+// Runs node elimination on one replica per node, expecting `closed` nodes closed and
+// every hard rule kept.
+model::Placement eliminate_one_per_node(const model::Problem& problem, int closed) {
+  const auto inst = make_instance(problem);
+  auto wp = WorkingPlacement::from_placement(inst, one_per_node(problem));
+  EXPECT_EQ(eliminate_nodes(wp, {.work_budget = 100'000}), closed);
+  auto placement = wp.to_placement();
+  EXPECT_TRUE(model::check(problem, placement).empty());
+  return placement;
+}
+
 TEST(EliminateNodes, SwapsADearNodeForACheaperUnusedOne) {
   // The only used node costs 5; an unused one of the same size costs 2. Closing alone has
   // nowhere to go.
   const auto problem = nodes_with_eights({{10, 5.0}, {10, 2.0}}, 1);
-  const auto inst = make_instance(problem);
-  auto wp = WorkingPlacement::from_placement(inst, one_per_node(problem));
-  EXPECT_EQ(eliminate_nodes(wp, {.work_budget = 100'000}), 1);
-  const auto placement = wp.to_placement();
-  EXPECT_TRUE(model::check(problem, placement).empty());
+  const auto placement = eliminate_one_per_node(problem, 1);
   EXPECT_DOUBLE_EQ(model::evaluate(problem, placement).node_cost, 2.0);
   EXPECT_EQ(placement.by_node[1].size(), 1u);
 }
@@ -141,21 +148,14 @@ TEST(EliminateNodes, SwapsTwoSmallNodesForOneBigOne) {
   // one small node for the big one alone costs more (7 against 6): only emptying the
   // second small node too pays.
   const auto problem = nodes_with_eights({{10, 3.0}, {10, 3.0}, {20, 4.0}}, 2);
-  const auto inst = make_instance(problem);
-  auto wp = WorkingPlacement::from_placement(inst, one_per_node(problem));
-  EXPECT_EQ(eliminate_nodes(wp, {.work_budget = 100'000}), 1);
-  const auto placement = wp.to_placement();
-  EXPECT_TRUE(model::check(problem, placement).empty());
+  const auto placement = eliminate_one_per_node(problem, 1);
   EXPECT_DOUBLE_EQ(model::evaluate(problem, placement).node_cost, 4.0);
 }
 
 TEST(EliminateNodes, KeepsTheNodesWhenNoSwapPays) {
   // The unused node is bigger but dearer per unit of capacity: nothing to gain.
   const auto problem = nodes_with_eights({{10, 3.0}, {10, 3.0}, {20, 7.0}}, 2);
-  const auto inst = make_instance(problem);
-  auto wp = WorkingPlacement::from_placement(inst, one_per_node(problem));
-  EXPECT_EQ(eliminate_nodes(wp, {.work_budget = 100'000}), 0);
-  EXPECT_EQ(wp.to_placement(), one_per_node(problem));
+  EXPECT_EQ(eliminate_one_per_node(problem, 0), one_per_node(problem));
 }
 
 TEST(RepairUnplaced, PlacesAReplicaThroughAChainOfSwaps) {
