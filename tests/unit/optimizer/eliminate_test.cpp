@@ -123,12 +123,13 @@ model::Placement one_per_node(const model::Problem& problem) {
   return placement;
 }
 
-// Runs node elimination on one replica per node, expecting `closed` nodes closed and
-// every hard rule kept.
-model::Placement eliminate_one_per_node(const model::Problem& problem, int closed) {
+// Runs `search` (eliminate_nodes or repair_unplaced) from `start`, expecting it to return
+// `expected` and its result to keep every hard rule.
+model::Placement searched(int (*search)(WorkingPlacement&, const EliminateOptions&), const model::Problem& problem,
+                          const model::Placement& start, int expected) {
   const auto inst = make_instance(problem);
-  auto wp = WorkingPlacement::from_placement(inst, one_per_node(problem));
-  EXPECT_EQ(eliminate_nodes(wp, {.work_budget = 100'000}), closed);
+  auto wp = WorkingPlacement::from_placement(inst, start);
+  EXPECT_EQ(search(wp, {.work_budget = 100'000}), expected);
   auto placement = wp.to_placement();
   EXPECT_TRUE(model::check(problem, placement).empty());
   return placement;
@@ -138,7 +139,7 @@ TEST(EliminateNodes, SwapsADearNodeForACheaperUnusedOne) {
   // The only used node costs 5; an unused one of the same size costs 2. Closing alone has
   // nowhere to go.
   const auto problem = nodes_with_eights({{10, 5.0}, {10, 2.0}}, 1);
-  const auto placement = eliminate_one_per_node(problem, 1);
+  const auto placement = searched(eliminate_nodes, problem, one_per_node(problem), 1);
   EXPECT_DOUBLE_EQ(model::evaluate(problem, placement).node_cost, 2.0);
   EXPECT_EQ(placement.by_node[1].size(), 1u);
 }
@@ -148,14 +149,14 @@ TEST(EliminateNodes, SwapsTwoSmallNodesForOneBigOne) {
   // one small node for the big one alone costs more (7 against 6): only emptying the
   // second small node too pays.
   const auto problem = nodes_with_eights({{10, 3.0}, {10, 3.0}, {20, 4.0}}, 2);
-  const auto placement = eliminate_one_per_node(problem, 1);
+  const auto placement = searched(eliminate_nodes, problem, one_per_node(problem), 1);
   EXPECT_DOUBLE_EQ(model::evaluate(problem, placement).node_cost, 4.0);
 }
 
 TEST(EliminateNodes, KeepsTheNodesWhenNoSwapPays) {
   // The unused node is bigger but dearer per unit of capacity: nothing to gain.
   const auto problem = nodes_with_eights({{10, 3.0}, {10, 3.0}, {20, 7.0}}, 2);
-  EXPECT_EQ(eliminate_one_per_node(problem, 0), one_per_node(problem));
+  EXPECT_EQ(searched(eliminate_nodes, problem, one_per_node(problem), 0), one_per_node(problem));
 }
 
 TEST(RepairUnplaced, PlacesAReplicaThroughAChainOfSwaps) {
@@ -203,19 +204,9 @@ model::Placement big_placed(const model::Problem& problem) {
   return placement;
 }
 
-// Repairs `big_placed`, expecting `net` more replicas placed and every hard rule kept.
-model::Placement repair_big_placed(const model::Problem& problem, int net) {
-  const auto inst = make_instance(problem);
-  auto wp = WorkingPlacement::from_placement(inst, big_placed(problem));
-  EXPECT_EQ(repair_unplaced(wp, {.work_budget = 100'000}), net);
-  auto placement = wp.to_placement();
-  EXPECT_TRUE(model::check(problem, placement).empty());
-  return placement;
-}
-
 TEST(RepairUnplaced, TradesOneBigReplicaForSeveralSmallOnes) {
   const auto problem = one_big_four_small(0);
-  const auto placement = repair_big_placed(problem, 3);
+  const auto placement = searched(repair_unplaced, problem, big_placed(problem), 3);
   EXPECT_EQ(placement.count(model::NodeId{0}, model::ServiceId{1}), 4);
   EXPECT_EQ(placement.count(model::NodeId{0}, model::ServiceId{0}), 0);
 }
@@ -231,7 +222,7 @@ TEST(RepairUnplaced, TradesOneBigReplicaForTwoOfDifferentServices) {
   three.name = "three";
   three.request = {3};
   problem.services.push_back(three);
-  const auto placement = repair_big_placed(problem, 1);
+  const auto placement = searched(repair_unplaced, problem, big_placed(problem), 1);
   EXPECT_EQ(placement.count(model::NodeId{0}, model::ServiceId{1}), 1);
   EXPECT_EQ(placement.count(model::NodeId{0}, model::ServiceId{2}), 1);
 }
@@ -239,7 +230,7 @@ TEST(RepairUnplaced, TradesOneBigReplicaForTwoOfDifferentServices) {
 TEST(RepairUnplaced, KeepsAReplicaThatCountsMore) {
   // Priority 9: the big replica weighs 10 unplaced ones, more than the four small ones.
   const auto problem = one_big_four_small(9);
-  EXPECT_EQ(repair_big_placed(problem, 0), big_placed(problem));
+  EXPECT_EQ(searched(repair_unplaced, problem, big_placed(problem), 0), big_placed(problem));
 }
 
 }  // namespace
