@@ -133,7 +133,6 @@ class Eliminator {
   // ones. On failure the placement is as before.
   bool place(std::uint32_t s, const std::vector<std::uint32_t>& eligible) {
     const WorkingPlacement saved = wp_;
-    const double before = wp_.objective();
     pool_.assign(1, s);
     open_.clear();
     sample_into(open_, eligible, kNeighbourhood - kNeighbourhood / 4);
@@ -143,11 +142,18 @@ class Eliminator {
     open_.erase(std::unique(open_.begin(), open_.end()), open_.end());
     for (auto& entries : tabu_) entries.clear();
 
+    // Only the open nodes and the pool change, so the objective's change is theirs plus
+    // the global term's: no step re-evaluates the whole cluster.
+    const double nodes_before = open_nodes_cost() + wp_.global_cost();
+    const double pool_before = inst_.penalty[s];
     const std::int64_t iterations = iterations_for(pool_.size());
     const std::size_t largest_pool = kPoolGrowth * pool_.size() + kPoolSlack;
     for (std::int64_t it = 0; it < iterations && !exhausted(); ++it) {
       insert_what_fits();
-      if (wp_.objective() < before - 1e-9 && rules_hold()) return true;
+      double pool_penalty = 0;
+      for (const auto t : pool_) pool_penalty += inst_.penalty[t];
+      const double change = open_nodes_cost() + wp_.global_cost() - nodes_before + pool_penalty - pool_before;
+      if (change < -1e-9 && rules_hold()) return true;
       if (pool_.empty() || pool_.size() > largest_pool || !swap_once(it)) break;
     }
     wp_ = saved;
@@ -162,12 +168,13 @@ class Eliminator {
   // trade that lowers the objective most over the nodes s may use; false (and nothing
   // changed) if none does.
   bool trade(std::uint32_t s, const std::vector<std::uint32_t>& eligible, const std::vector<std::uint32_t>& others) {
-    const double before = wp_.objective();
+    const double global_before = wp_.global_cost();
     double best_gain = 1e-9;
     std::uint32_t best_node = Swap::kNone, best_out = Swap::kNone;
     for (const auto n : eligible) {
       if (exhausted()) break;
       const auto hosted = wp_.hosted(n);
+      const double node_before = wp_.node_cost(n);
       for (const auto& sc : hosted) {
         const std::uint32_t out = sc.service.value;
         if (out == s) continue;
@@ -175,8 +182,12 @@ class Eliminator {
         wp_.remove(n, out);
         fill_room(n, s, others);
         bool rules = wp_.rules_ok(out);
-        for (const auto& [t, k] : added_) rules = rules && wp_.rules_ok(t);
-        const double gain = before - wp_.objective();
+        // Only node n, the global term and the unplaced counts change.
+        double gain = node_before - wp_.node_cost(n) + global_before - wp_.global_cost() - inst_.penalty[out];
+        for (const auto& [t, k] : added_) {
+          rules = rules && wp_.rules_ok(t);
+          gain += inst_.penalty[t] * k;
+        }
         if (gain > best_gain && rules && !added_.empty()) {
           best_gain = gain;
           best_node = n;
@@ -193,6 +204,12 @@ class Eliminator {
   }
 
  private:
+  double open_nodes_cost() const {
+    double cost = 0;
+    for (const auto n : open_) cost += wp_.node_cost(n);
+    return cost;
+  }
+
   // Adds to node n as many unplaced replicas of s as fit, then of each service of
   // `others` in turn; what was added is left in added_.
   void fill_room(std::uint32_t n, std::uint32_t s, const std::vector<std::uint32_t>& others) {
