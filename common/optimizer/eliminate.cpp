@@ -26,7 +26,7 @@ constexpr std::size_t kPoolServicesPerStep = 4;
 // A swap whose opened node costs more than the victim tries this many second victims.
 constexpr std::size_t kSecondVictims = 8;
 // Placing unplaced replicas stops after this many rounds in a row that placed none.
-constexpr int kRepairIdleRounds = 3;
+constexpr int kRepairIdleRounds = 10;
 
 // Moving a pool replica `in` onto `node` while one or two of the node's replicas leave
 // for the pool (out2 = kNone: only one leaves; out1 = kNone too: a plain insert).
