@@ -37,6 +37,11 @@ namespace {
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 constexpr std::int64_t kExactLeaves = 200'000;
 constexpr int kResourcePriceEvaluations = 40;
+// The coordinate search's smallest step for the rounds' starting prices, and, with more
+// evaluations, for the bound alone (search_resource_prices).
+constexpr double kCoarsestStep = 0.01;
+constexpr double kFinestStep = 0.001;
+constexpr int kBoundRefineEvaluations = 360;
 constexpr double kPriceSearchShare = 0.3;
 // Where closing nodes pays, the price rounds stop at this share of the time limit and node
 // elimination gets the rest.
@@ -192,7 +197,7 @@ std::vector<std::vector<double>> starting_resource_prices(const Instance& inst) 
 // matter: replica prices proportional to resources, π found by a coordinate search on
 // the dual value (each evaluation is one round of the nodes' answers).
 std::vector<double> search_resource_prices(const Instance& inst, Rounds& driver, int evaluations,
-                                           const std::function<bool()>& stop, double& bound,
+                                           const std::function<bool()>& stop, bool limited, double& bound,
                                            std::vector<double>& resource_prices_out) {
   Master probe(inst.replicas, inst.penalty, std::vector<double>(inst.service_count(), 0.0));
   // With prices proportional to resources, the resource prices themselves are the
@@ -215,27 +220,41 @@ std::vector<double> search_resource_prices(const Instance& inst, Rounds& driver,
       best = std::move(start);
     }
   }
-  for (double step = 0.5; step > 0.01 && evaluations > 0 && !stop(); step /= 2) {
-    bool improved = true;
-    while (improved && evaluations > 0 && !stop()) {
-      improved = false;
-      for (int r = 0; r < inst.dims && evaluations > 0 && !stop(); ++r) {
-        if (scale[r] <= 0) continue;
-        for (const double direction : {1.0, -1.0}) {
-          std::vector<double> trial = best;
-          trial[r] = std::max(0.0, trial[r] + direction * step * scale[r]);
-          if (trial[r] == best[r]) continue;
-          const double value = value_at(trial);
-          --evaluations;
-          if (value > best_value + 1e-9 * std::max(1.0, std::abs(best_value))) {
-            best_value = value;
-            best = std::move(trial);
-            improved = true;
-            break;
+  auto coordinate_search = [&](std::vector<double>& at, double& at_value, double finest, int& budget) {
+    for (double step = 0.5; step > finest && budget > 0 && !stop(); step /= 2) {
+      bool improved = true;
+      while (improved && budget > 0 && !stop()) {
+        improved = false;
+        for (int r = 0; r < inst.dims && budget > 0 && !stop(); ++r) {
+          if (scale[r] <= 0) continue;
+          for (const double direction : {1.0, -1.0}) {
+            std::vector<double> trial = at;
+            trial[r] = std::max(0.0, trial[r] + direction * step * scale[r]);
+            if (trial[r] == at[r]) continue;
+            const double value = value_at(trial);
+            --budget;
+            if (value > at_value + 1e-9 * std::max(1.0, std::abs(at_value))) {
+              at_value = value;
+              at = std::move(trial);
+              improved = true;
+              break;
+            }
           }
         }
       }
     }
+  };
+  if (!best.empty()) {
+    coordinate_search(best, best_value, kCoarsestStep, evaluations);
+    // Finer steps raise the bound a little more (general 1,000 / 10,000: 3,253.8 to
+    // 3,255.5), but the rounds and recovery start from the coarse prices: recovered at
+    // the finer ones, the mixed families' placements came out up to 2% worse.
+    std::vector<double> finer = best;
+    double finer_value = best_value;
+    // Without a time limit to stop it, the refinement costs no more than the search.
+    int budget = limited ? kBoundRefineEvaluations : kResourcePriceEvaluations;
+    coordinate_search(finer, finer_value, kFinestStep, budget);
+    bound = std::max(bound, finer_value);
   }
   if (best.empty()) best.assign(inst.dims, 0.0);  // no start gave a finite bound
   bound = std::max(bound, best_value);
@@ -353,7 +372,8 @@ Solution solve(const model::Problem& problem, const SolveOptions& options, Local
     };
     std::vector<double> resource_prices;
     std::vector<double> start =
-        search_resource_prices(inst, driver, kResourcePriceEvaluations, search_done, bound, resource_prices);
+        search_resource_prices(inst, driver, kResourcePriceEvaluations, search_done,
+                               options.elapsed_seconds && options.time_limit_seconds > 0, bound, resource_prices);
     if (auto grouped = group_knapsack_prices(inst, start); grouped != start) {
       RoundTotals totals;
       totals.local_bound_sum = driver.bound_sum_along(grouped, resource_prices);
