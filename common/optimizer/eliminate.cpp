@@ -70,9 +70,11 @@ std::vector<std::pair<std::uint32_t, std::uint32_t>> node_swaps(const WorkingPla
   std::shuffle(openable.begin(), openable.end(), rng);
   std::stable_sort(openable.begin(), openable.end(),
                    [&](auto a, auto b) { return unit_cost(inst, a) < unit_cost(inst, b); });
+  // An openable node is unused, so it is never among the victims: one list serves all.
+  const auto victims = victims_by_unit_cost(wp, inst, Swap::kNone);
   std::vector<std::pair<std::uint32_t, std::uint32_t>> swaps;
   for (const auto opened : openable)
-    for (const auto victim : victims_by_unit_cost(wp, inst, opened)) {
+    for (const auto victim : victims) {
       if (unit_cost(inst, victim) <= unit_cost(inst, opened)) break;
       // Dearer than two such victims, the opened node would need a third to pay.
       if (inst.node_cost[opened] < 2 * inst.node_cost[victim]) swaps.emplace_back(victim, opened);

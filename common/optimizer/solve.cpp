@@ -266,8 +266,8 @@ std::vector<double> search_resource_prices(const Instance& inst, Rounds& driver,
 // cluster as a whole is not (pods that need one GPU model). Per group of services with
 // the same eligible classes, where the group's own demand exceeds the capacity of those
 // classes in a dimension, its services are priced at that group's knapsack price, where
-// that is above their price in `prices`. Any prices give a valid bound;
-// the caller keeps these only if the bound is better.
+// that is above their price in `prices`. Any prices give a valid bound; the caller keeps
+// these only if the bound is better.
 std::vector<double> group_knapsack_prices(const Instance& inst, std::vector<double> prices) {
   std::map<std::vector<int>, std::vector<std::uint32_t>> groups;  // eligible classes → services
   {
@@ -323,10 +323,8 @@ Solution solve(const model::Problem& problem, const SolveOptions& options) {
 
 Solution solve(const model::Problem& problem, const SolveOptions& options, LocalSolvers& solvers) {
   const Instance inst = make_instance(problem);
-  auto out_of_time = [&options] {
-    return options.elapsed_seconds && options.time_limit_seconds > 0 &&
-           options.elapsed_seconds() >= options.time_limit_seconds;
-  };
+  const bool limited = options.elapsed_seconds && options.time_limit_seconds > 0;
+  auto out_of_time = [&options, limited] { return limited && options.elapsed_seconds() >= options.time_limit_seconds; };
   int total_replicas = 0;
   for (const int r : inst.replicas) total_replicas += r;
   // A stop for a phase that may take only `share` of the time limit.
@@ -372,8 +370,7 @@ Solution solve(const model::Problem& problem, const SolveOptions& options, Local
     };
     std::vector<double> resource_prices;
     std::vector<double> start =
-        search_resource_prices(inst, driver, kResourcePriceEvaluations, search_done,
-                               options.elapsed_seconds && options.time_limit_seconds > 0, bound, resource_prices);
+        search_resource_prices(inst, driver, kResourcePriceEvaluations, search_done, limited, bound, resource_prices);
     if (auto grouped = group_knapsack_prices(inst, start); grouped != start) {
       RoundTotals totals;
       totals.local_bound_sum = driver.bound_sum_along(grouped, resource_prices);
@@ -409,7 +406,6 @@ Solution solve(const model::Problem& problem, const SolveOptions& options, Local
     }
   }
   if (!out_of_time()) improve(*best, {.seed = options.seed, .work_budget = 20'000'000, .out_of_time = out_of_time});
-  const bool limited = options.elapsed_seconds && options.time_limit_seconds > 0;
   const std::int64_t search_work = limited ? std::numeric_limits<std::int64_t>::max()
                                            : std::min(kEliminationWorkWithoutLimit, kEliminationWorkPerReplica * total_replicas);
   if (best->unplaced_cost() > 0 && relative_gap(best->objective(), bound) > 0 && !out_of_time())
